@@ -1,0 +1,36 @@
+// Runs every test suite after scripts/setup.mjs: mocha over the compiled TypeScript tests, then the Python-driven
+// suites (kernel protocol conformance, notebook execution) with pytest from .venv. Suites tagged @slow are left
+// to `npm run test:slow`; the browser suite is `npm run test:e2e`.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const slow = process.argv.includes("--slow");
+// Lessons and training tests shrink their data and epochs in this mode so the whole run fits CI's time.
+const env = { ...process.env, CNNLAB_FAST: process.env.CNNLAB_FAST ?? "1" };
+
+function run(command, args) {
+  console.log(`\n> ${[command, ...args].join(" ")}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env });
+  return result.status ?? 1;
+}
+
+const mocha = join(root, "node_modules", "mocha", "bin", "mocha.js");
+const mochaArgs = ["--recursive", "--timeout", "120000", "dist/test/**/*.test.js"];
+mochaArgs.push(...(slow ? ["--grep", "@slow"] : ["--grep", "@slow", "--invert"]));
+let failed = run(process.execPath, [mocha, ...mochaArgs]) !== 0;
+
+function hasPythonTests(dir) {
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir, { withFileTypes: true }).some((entry) =>
+    entry.isDirectory() ? hasPythonTests(join(dir, entry.name)) : /^test_.*\.py$/.test(entry.name),
+  );
+}
+
+if (!slow && hasPythonTests(join(root, "test"))) {
+  const pytest = run(join(root, ".venv", "bin", "python"), ["-m", "pytest", "-q", "-p", "no:cacheprovider", "test", "--ignore=test/e2e"]);
+  failed ||= pytest !== 0;
+}
+process.exit(failed ? 1 : 0);
