@@ -1,0 +1,33 @@
+/**
+ * Display: tensors, images, filters, feature maps, tables and progress bars as notebook outputs, through the
+ * Jupyter display protocol (`Symbol.for("Jupyter.display")`). Importing this module installs the protocol on tfjs's
+ * Tensor and LayersModel, without running any tensor operation.
+ *
+ * @packageDocumentation
+ */
+import { installDisplayMethods } from "./install";
+
+export { JUPYTER_DISPLAY, KERNEL_HOST, kernelHost, isDisplayable } from "./protocol";
+export type { MimeBundle, Displayable, DisplayOptions, KernelHost, PlotlyMimeData } from "./protocol";
+export { display } from "./display";
+export type { DisplayHandle } from "./display";
+export { show, TensorView } from "./tensorView";
+export type { ShowOptions } from "./tensorView";
+export { ImageGrid } from "./imageGrid";
+export type { ImageOptions } from "./imageGrid";
+export type { RenderedImage, TileBox } from "./render/imageGrid";
+export type { ColormapName } from "./render/colormap";
+export { showImages } from "./images";
+export type { ShowImagesOptions } from "./images";
+export { showFilters } from "./filters";
+export type { ShowFiltersOptions } from "./filters";
+export { showFeatureMaps } from "./featureMaps";
+export type { ShowFeatureMapsOptions } from "./featureMaps";
+export { table, numericTable, Table } from "./table";
+export type { NumericTableOptions } from "./table";
+export { progress, Progress } from "./progress";
+export type { ProgressMetrics } from "./progress";
+export { registerModelDisplay, layerTable } from "./modelDisplay";
+export type { ModelDisplay } from "./modelDisplay";
+
+installDisplayMethods();

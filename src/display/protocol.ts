@@ -1,0 +1,70 @@
+/**
+ * The display protocol shared by the library and the kernel (see shared DESIGN.md §1–2). It is the symbol Deno's
+ * Jupyter kernel uses, so cnnlab objects render there too.
+ */
+
+/** The method name under which a displayable object returns its mimebundle. */
+export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
+
+/** Where the kernel publishes its host object while a cell runs. */
+export const KERNEL_HOST: unique symbol = Symbol.for("cnnlab.kernel") as never;
+
+/** A plotly figure as the `application/vnd.plotly.v1+json` mime type carries it. */
+export interface PlotlyMimeData {
+  data: unknown[];
+  layout: Record<string, unknown>;
+  config?: Record<string, unknown>;
+}
+
+/**
+ * A Jupyter mimebundle: one representation per mime type. `image/png` is base64 text; every bundle the library
+ * makes carries `text/plain`, so a frontend or a terminal without images still shows something useful.
+ */
+export interface MimeBundle {
+  "text/plain": string;
+  "text/html"?: string;
+  "image/png"?: string;
+  "application/vnd.plotly.v1+json"?: PlotlyMimeData;
+  [mimeType: string]: unknown;
+}
+
+/** Anything the kernel (or Deno) can show: it answers the display symbol with a mimebundle. */
+export interface Displayable {
+  [JUPYTER_DISPLAY](): MimeBundle | Promise<MimeBundle>;
+}
+
+/** Options of a display call: `id` names the output (display_id) so later updates replace it in place. */
+export interface DisplayOptions {
+  id?: string;
+  update?: boolean;
+}
+
+/** The object the cnnlab kernel publishes on `globalThis[Symbol.for("cnnlab.kernel")]` while a cell runs. */
+export interface KernelHost {
+  /** Formats `value` with the kernel's format() and sends display_data, or update_display_data when
+   *  options.update is true (options.id is the display_id; display with an id creates it). */
+  display(value: unknown, options?: DisplayOptions): void;
+  clearOutput(wait?: boolean): void;
+  /** Aborted when the user interrupts the current execution; a fresh one per execution. */
+  readonly signal: AbortSignal;
+  /** Asks the frontend for a line of input (stdin input_request); rejects if the frontend has no stdin. */
+  input(prompt?: string, options?: { password?: boolean }): Promise<string>;
+}
+
+/** The kernel's host object when running inside the cnnlab kernel, else undefined (plain Node, tests). */
+export function kernelHost(): KernelHost | undefined {
+  const host = (globalThis as Record<symbol, unknown>)[KERNEL_HOST];
+  if (host !== null && typeof host === "object" && typeof (host as KernelHost).display === "function") {
+    return host as KernelHost;
+  }
+  return undefined;
+}
+
+/** True when `value` implements the display protocol. */
+export function isDisplayable(value: unknown): value is Displayable {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as Record<symbol, unknown>)[JUPYTER_DISPLAY] === "function"
+  );
+}

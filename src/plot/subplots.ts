@@ -1,0 +1,98 @@
+import type { Data, Layout } from "plotly.js";
+import { Figure } from "./figure";
+
+/** Options of {@link subplots}. */
+export interface SubplotsOptions {
+  /** Figures per row (default: all in one row up to 3, then 2 or 3 per row). */
+  columns?: number;
+  title?: string;
+  /** Total height in pixels (default 320 per row). */
+  height?: number;
+}
+
+function axisSuffix(index: number): string {
+  return index === 0 ? "" : String(index + 1);
+}
+
+/** Moves a reference like "x", "x domain" or "y2" of figure `index`'s own axes to its slot in the grid. */
+function remapAxisReference(reference: unknown, index: number): unknown {
+  if (typeof reference !== "string") return reference;
+  const match = /^([xy])(\d*)( domain)?$/.exec(reference);
+  if (!match) return reference;
+  return `${match[1]}${axisSuffix(index)}${match[3] ?? ""}`;
+}
+
+function titleOf(layout: Partial<Layout>): string | undefined {
+  const title = layout.title as unknown;
+  if (typeof title === "string") return title;
+  if (title && typeof title === "object" && typeof (title as { text?: unknown }).text === "string") {
+    return (title as { text: string }).text;
+  }
+  return undefined;
+}
+
+/**
+ * Puts several figures side by side in one figure, each with its own axes and its title above it.
+ *
+ * @example
+ * ```ts
+ * subplots([linePlot(history.history), confusionMatrixPlot(matrix, classNames)], { columns: 2 })
+ * ```
+ */
+export function subplots(figures: Figure[], options: SubplotsOptions = {}): Figure {
+  if (!Array.isArray(figures) || figures.length === 0 || !figures.every((f) => f instanceof Figure)) {
+    throw new TypeError("subplots() expects a non-empty array of figures, e.g. subplots([linePlot(a), histogram(b)])");
+  }
+  const count = figures.length;
+  const columns = Math.max(1, Math.min(count, options.columns ?? (count <= 3 ? count : count === 4 ? 2 : 3)));
+  const rows = Math.ceil(count / columns);
+  const data: Data[] = [];
+  const layout: Record<string, unknown> = {
+    grid: { rows, columns, pattern: "independent", xgap: 0.15, ygap: 0.25 },
+    height: options.height ?? 320 * rows + (options.title ? 40 : 0),
+    margin: { l: 60, r: 20, t: options.title ? 80 : 50, b: 50 },
+    showlegend: figures.some((f) => f.data.length > 1),
+    annotations: [] as unknown[],
+    shapes: [] as unknown[],
+  };
+  if (options.title) layout.title = { text: options.title };
+  figures.forEach((figure, index) => {
+    const suffix = axisSuffix(index);
+    for (const trace of figure.data) {
+      // Several heatmaps would stack their colour bars on top of each other; values stay in the hover text.
+      const copy: Record<string, unknown> = { ...trace, xaxis: `x${suffix}`, yaxis: `y${suffix}` };
+      if (copy.type === "heatmap" && count > 1) {
+        copy.showscale = false;
+        delete copy.colorbar;
+      }
+      data.push(copy as Data);
+    }
+    const source = figure.layout as Record<string, unknown>;
+    layout[`xaxis${suffix}`] = { ...((source.xaxis as object) ?? {}) };
+    layout[`yaxis${suffix}`] = { ...((source.yaxis as object) ?? {}) };
+    for (const key of ["shapes", "annotations"] as const) {
+      const items = (source[key] as Record<string, unknown>[] | undefined) ?? [];
+      for (const item of items) {
+        (layout[key] as unknown[]).push({
+          ...item,
+          xref: remapAxisReference(item.xref ?? "x", index),
+          yref: remapAxisReference(item.yref ?? "y", index),
+        });
+      }
+    }
+    const title = titleOf(figure.layout);
+    if (title) {
+      (layout.annotations as unknown[]).push({
+        text: `<b>${title.replace(/</g, "&lt;")}</b>`,
+        xref: `x${suffix} domain`,
+        yref: `y${suffix} domain`,
+        x: 0.5,
+        y: 1.02,
+        xanchor: "center",
+        yanchor: "bottom",
+        showarrow: false,
+      });
+    }
+  });
+  return new Figure(data, layout as Partial<Layout>);
+}
