@@ -1,0 +1,230 @@
+/**
+ * Cell execution: tslab's converter (TypeScript type-check + transpile, with declarations carried from cell to cell)
+ * and a vm-based executor modelled on tslab's executor.js, changed to
+ * - return the last value instead of printing it (the protocol turns it into an execute_result),
+ * - report TS diagnostics and runtime errors as structured errors (ename/evalue/traceback),
+ * - run every cell in an interruptible Execution (see interrupt.ts).
+ */
+import Module from "module";
+import path from "path";
+import vm from "vm";
+import type { Converter, Diagnostic } from "tslab/dist/converter";
+import { loadConverterModule } from "./fast-converter";
+import { Execution, InterruptController, isSigintError, KeyboardInterrupt } from "./interrupt";
+
+export type ExecOutcome =
+  | { status: "ok"; hasValue: boolean; value?: unknown }
+  | { status: "error"; ename: string; evalue: string; traceback: string[] };
+
+export interface ConverterSet {
+  node: Converter;
+  browser: Converter;
+  close(): void;
+}
+
+/** Global `__cnnlab_cell__` (read by the wrapped cell code): the cells' shared exports and require. */
+const CELL_GLOBAL = "__cnnlab_cell__";
+
+/** Lazily created converters (creating one type-checks the lib files: about a second). */
+export function createConverterSet(globalsDecl: string): ConverterSet {
+  const { createConverter } = loadConverterModule();
+  let node: Converter | undefined;
+  let browser: Converter | undefined;
+  const init = (c: Converter) => {
+    const diags = c.addModule("__cnnlab_globals__", globalsDecl);
+    if (diags.length) process.stderr.write(`cnnlab: globals declaration: ${diags.map((d) => d.messageText).join("; ")}\n`);
+    return c;
+  };
+  return {
+    get node() {
+      return (node ??= init(createConverter({ isJS: false, isBrowser: false })));
+    },
+    get browser() {
+      return (browser ??= init(createConverter({ isJS: false, isBrowser: true })));
+    },
+    close() {
+      node?.close();
+      browser?.close();
+    },
+  };
+}
+
+export function diagnosticsToError(diags: Diagnostic[]): ExecOutcome {
+  const lines = diags.map((d) => `${d.fileName ? d.fileName + " " : ""}${d.start.line + 1}:${d.start.character + 1} - ${d.messageText}`);
+  return { status: "error", ename: "TSError", evalue: lines[0] ?? "TypeScript error", traceback: lines.map((l) => `\x1b[31mTSError\x1b[0m ${l}`) };
+}
+
+/** Converts anything thrown into ename/evalue/traceback, dropping kernel-internal stack frames. */
+export function errorToOutcome(e: unknown): ExecOutcome & { status: "error" } {
+  if (e instanceof Error || (e != null && typeof e === "object" && "stack" in e && "message" in e)) {
+    const err = e as Error;
+    const ename = err.name || err.constructor?.name || "Error";
+    const evalue = String(err.message ?? "");
+    const frames = String(err.stack ?? "")
+      .split("\n")
+      .slice(1)
+      .filter((l) => /^\s+at /.test(l) && !l.includes(__dirname) && !/\(?node:/.test(l) && !/\bnode_modules[\\/]tslab[\\/]/.test(l));
+    return { status: "error", ename, evalue, traceback: [`\x1b[31m${ename}\x1b[0m: ${evalue}`, ...frames] };
+  }
+  const evalue = require("util").inspect(e);
+  return { status: "error", ename: "Uncaught", evalue, traceback: [`\x1b[31mUncaught\x1b[0m ${evalue}`] };
+}
+
+export class Executor {
+  private prevDecl = "";
+  private readonly locals: Record<string, unknown> = {};
+  private readonly sideOutputs = new Map<string, string>();
+  private readonly sideModules = new Map<string, NodeModule>();
+  private cellCounter = 0;
+  private tslabHooked = false;
+
+  constructor(
+    private readonly convs: ConverterSet,
+    private readonly rootDir: string,
+    private readonly interrupts: InterruptController,
+    private readonly onTslabRequired: () => void = () => {},
+  ) {
+    const exportsProxy = createExports(this.locals);
+    const req = this.wrapRequire(Module.createRequire(path.join(rootDir, "__cell__.js")), rootDir);
+    (globalThis as any)[CELL_GLOBAL] = { exports: exportsProxy, require: req };
+  }
+
+  /** Variables defined by cells (for tests and user_expressions). */
+  get variables(): Readonly<Record<string, unknown>> {
+    return this.locals;
+  }
+
+  /** Type-checks nothing yet; creating the Node converter makes the first cell fast. */
+  warm(): void {
+    void this.convs.node;
+  }
+
+  /**
+   * Type-checks, transpiles and runs `src`. `keepDecls` false evaluates without carrying declarations forward
+   * (user_expressions).
+   */
+  async execute(src: string, opts: { keepDecls?: boolean } = {}): Promise<ExecOutcome> {
+    const keepDecls = opts.keepDecls ?? true;
+    const { getCodeMetadata } = require("tslab/dist/metadata") as typeof import("tslab/dist/metadata");
+    const meta = getCodeMetadata(src);
+    if (meta.module) {
+      const conv = meta.mode === "browser" ? this.convs.browser : this.convs.node;
+      const diags = conv.addModule(meta.module, src, meta);
+      // Like tslab: the module is registered even when it has errors; errors are reported.
+      return diags.length ? diagnosticsToError(diags) : { status: "ok", hasValue: false };
+    }
+    if (meta.mode === "browser") return { status: "ok", hasValue: false };
+
+    const converted = this.convs.node.convert(this.prevDecl, src);
+    if (converted.sideOutputs) {
+      for (const out of converted.sideOutputs) {
+        this.sideModules.delete(out.path);
+        this.sideOutputs.set(out.path, out.data);
+      }
+    }
+    if (converted.diagnostics.length > 0) return diagnosticsToError(converted.diagnostics);
+    if (!converted.output) {
+      if (keepDecls) this.prevDecl = converted.declOutput || "";
+      return { status: "ok", hasValue: false };
+    }
+
+    const ex = this.interrupts.begin();
+    try {
+      const prefix = converted.hasToplevelAwait ? "(async function(exports, require) { " : "(function(exports, require) { ";
+      const wrapped = `${prefix}${converted.output}\n})(${CELL_GLOBAL}.exports, ${CELL_GLOBAL}.require)`;
+      const filename = `cell${++this.cellCounter}.js`;
+      const ret = this.interrupts.run(ex, () => vm.runInThisContext(wrapped, { filename, breakOnSigint: true }));
+      if (converted.hasToplevelAwait) await Promise.race([ret, ex.interruptedPromise]);
+    } catch (e) {
+      if (isSigintError(e) || e instanceof KeyboardInterrupt || ex.interrupted) {
+        ex.interrupt();
+        return interruptedOutcome();
+      }
+      return errorToOutcome(e);
+    } finally {
+      this.interrupts.end(ex);
+    }
+    if (keepDecls) this.prevDecl = converted.declOutput || "";
+    const name = converted.lastExpressionVar;
+    if (name && name in this.locals) {
+      const value = this.locals[name];
+      delete this.locals[name];
+      return { status: "ok", hasValue: true, value };
+    }
+    return { status: "ok", hasValue: false };
+  }
+
+  complete(src: string, position: number) {
+    return this.convs.node.complete(this.prevDecl, src, position);
+  }
+
+  inspect(src: string, position: number) {
+    return this.convs.node.inspect(this.prevDecl, src, position);
+  }
+
+  close(): void {
+    this.convs.close();
+  }
+
+  /** require for cells: `tslab` is this kernel's tslab; side outputs (local .ts files) come from the converter. */
+  private wrapRequire(req: NodeRequire, dirname: string): NodeRequire {
+    const self = this;
+    const fallback = require;
+    function requireFromSideOutputs(id: string): unknown {
+      let filename = path.join(dirname, id).replace(/\\/g, "/");
+      if (path.extname(filename) === "") filename += ".js";
+      const cached = self.sideModules.get(filename);
+      if (cached) return cached.exports;
+      const code = self.sideOutputs.get(filename);
+      if (code == null) return undefined;
+      const mod = new Module(filename, module) as any;
+      mod.filename = filename;
+      mod.paths = (Module as any)._nodeModulePaths(path.dirname(filename));
+      mod.require = self.wrapRequire(mod.require.bind(mod), path.dirname(filename));
+      mod._compile(code, filename);
+      self.sideModules.set(filename, mod);
+      return mod.exports;
+    }
+    return new Proxy(req, {
+      apply(_target, thisArg, args: any[]) {
+        if (args.length !== 1 || typeof args[0] !== "string") return Reflect.apply(req, thisArg, args);
+        const id = args[0];
+        if (id === "tslab") {
+          if (!self.tslabHooked) {
+            self.tslabHooked = true;
+            self.onTslabRequired();
+          }
+          return fallback("tslab");
+        }
+        if (id.startsWith(".")) {
+          const side = requireFromSideOutputs(id);
+          if (side !== undefined) return side;
+        }
+        try {
+          return Reflect.apply(req, thisArg, args);
+        } catch (e: any) {
+          // A notebook outside the repository still finds the packages this kernel is installed with (cnnlab, tfjs).
+          if (e?.code === "MODULE_NOT_FOUND" && !id.startsWith(".") && !path.isAbsolute(id)) return fallback(id);
+          throw e;
+        }
+      },
+    }) as NodeRequire;
+  }
+}
+
+export function interruptedOutcome(): ExecOutcome {
+  return { status: "error", ename: "KeyboardInterrupt", evalue: "Interrupted", traceback: ["\x1b[31mKeyboardInterrupt\x1b[0m: Interrupted"] };
+}
+
+/** The cells' shared `exports`: named imports become rewritable values (as in tslab). */
+function createExports(target: Record<string, unknown>): Record<string, unknown> {
+  return new Proxy(target, {
+    defineProperty(_t, prop, attrs) {
+      if (prop === "__esModule") return true;
+      target[prop as string] = attrs.get ? attrs.get() : attrs.value;
+      return true;
+    },
+  });
+}
+
+export type { Execution };

@@ -1,0 +1,82 @@
+/**
+ * tslab's converter with one change that makes trivial cells fast.
+ *
+ * tslab builds every cell's program through TypeScript's default watch builder
+ * (EmitAndSemanticDiagnosticsBuilderProgram), whose BuilderState re-walks the references of EVERY file in the
+ * program (hundreds of tfjs .d.ts files) for each new program: ~100-200 ms per cell once tfjs is imported. The
+ * converter only needs the program itself plus "local .ts/.js files this cell depends on", so we give the watch
+ * host an abstract builder (a thin wrapper around the program, still reusing the old program's structure and
+ * parsed files) with a getAllDependencies that walks the cell's resolved imports and stops at declaration files.
+ *
+ * The patch is applied by loading tslab's converter.js source with a one-line hook before createWatchProgram; if
+ * the source no longer matches (another tslab version), the unpatched converter is used.
+ */
+import fs from "fs";
+import Module from "module";
+import path from "path";
+import type * as tsTypes from "@tslab/typescript-for-tslab";
+
+type ConverterModule = typeof import("tslab/dist/converter");
+
+const HOOK_TARGET = "const watch = ts.createWatchProgram(host);";
+let cached: ConverterModule | undefined;
+
+export function loadConverterModule(): ConverterModule {
+  if (cached) return cached;
+  const original = require.resolve("tslab/dist/converter");
+  const source = fs.readFileSync(original, "utf8");
+  if (!source.includes(HOOK_TARGET)) {
+    process.stderr.write("cnnlab: tslab's converter.js changed; using it unpatched (slower cells)\n");
+    return (cached = require(original));
+  }
+  const patched =
+    `const __cnnlabPatchHost = require(${JSON.stringify(__filename)}).patchWatchHost;\n` +
+    source.replace(HOOK_TARGET, `__cnnlabPatchHost(host, ts); ${HOOK_TARGET}`);
+  const mod = new Module(original, module) as any;
+  mod.filename = original;
+  mod.paths = (Module as any)._nodeModulePaths(path.dirname(original));
+  mod._compile(patched, original);
+  return (cached = mod.exports as ConverterModule);
+}
+
+/** Makes the watch host create abstract builders with a cheap getAllDependencies. */
+export function patchWatchHost(host: any, ts: typeof tsTypes): void {
+  host.createProgram = (rootNames: any, options: any, compilerHost: any, oldProgram: any, configDiags: any, refs: any) => {
+    const builder = ts.createAbstractBuilder(rootNames, options, compilerHost, oldProgram, configDiags, refs) as any;
+    builder.getAllDependencies = (sf: tsTypes.SourceFile) => localDependencies(builder.getProgram(), sf);
+    // tslab reads `sourceFile.locals` right after a rebuild; the default builder had bound every file by then
+    // (its BuilderState asks the checker). Bind on access instead: the checker skips already-bound files.
+    const getSourceFile = builder.getSourceFile;
+    builder.getSourceFile = (fileName: string) => {
+      const sf = getSourceFile(fileName);
+      if (sf && !(sf as any).locals) (ts as any).bindSourceFile(sf, builder.getProgram().getCompilerOptions());
+      return sf;
+    };
+    return builder;
+  };
+}
+
+/**
+ * `sf` and every file it reaches through imports and `/// <reference path>`, not descending into declaration
+ * files (they cannot import .ts/.js sources the converter would have to emit).
+ */
+export function localDependencies(program: tsTypes.Program, sf: tsTypes.SourceFile): string[] {
+  const seen = new Set<string>([sf.fileName]);
+  const stack = [sf];
+  while (stack.length) {
+    const file = stack.pop()!;
+    const next: string[] = [];
+    (file as any).resolvedModules?.forEach((r: any) => {
+      const name = r?.resolvedModule?.resolvedFileName;
+      if (name) next.push(name);
+    });
+    for (const ref of file.referencedFiles) next.push(path.resolve(path.dirname(file.fileName), ref.fileName).replace(/\\/g, "/"));
+    for (const name of next) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const dep = program.getSourceFile(name);
+      if (dep && !dep.isDeclarationFile) stack.push(dep);
+    }
+  }
+  return [...seen];
+}

@@ -1,0 +1,138 @@
+/**
+ * Installing the `cnnlab` kernelspec: kernel.json plus logo-32x32.png / logo-64x64.png drawn with `canvas`.
+ */
+import fs from "fs";
+import os from "os";
+import path from "path";
+
+export const KERNEL_NAME = "cnnlab";
+export const DISPLAY_NAME = "TypeScript (cnnlab)";
+/** The repository (package) root: dist/kernel/ is two levels below it. */
+export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
+
+export interface KernelSpec {
+  argv: string[];
+  display_name: string;
+  language: string;
+  interrupt_mode: "signal" | "message";
+  metadata: Record<string, unknown>;
+}
+
+export function kernelSpec(): KernelSpec {
+  return {
+    argv: [process.execPath, path.join(PACKAGE_ROOT, "dist", "kernel", "main.js"), "{connection_file}"],
+    display_name: DISPLAY_NAME,
+    language: "typescript",
+    // "signal", deliberately. A message (interrupt_request on control) can only be read when the main thread gets
+    // back to the event loop, so it cannot stop a synchronous `while (true) {}`; SIGINT can: cells run with vm
+    // breakOnSigint, and between synchronous runs our SIGINT handler interrupts the awaited work (rejects the cell,
+    // aborts its signal, makes its timers inert). The kernel still answers interrupt_request on control for
+    // frontends that send one anyway.
+    interrupt_mode: "signal",
+    metadata: { debugger: false },
+  };
+}
+
+/** Where Jupyter looks for per-user data (jupyter_core.paths.jupyter_data_dir). */
+export function userDataDir(): string {
+  if (process.env.JUPYTER_DATA_DIR) return process.env.JUPYTER_DATA_DIR;
+  const home = os.homedir();
+  if (process.platform === "darwin") return path.join(home, "Library", "Jupyter");
+  if (process.platform === "win32") return path.join(process.env.APPDATA ?? path.join(home, "AppData", "Roaming"), "jupyter");
+  return path.join(process.env.XDG_DATA_HOME || path.join(home, ".local", "share"), "jupyter");
+}
+
+export interface InstallOptions {
+  /** Installs to <prefix>/share/jupyter/kernels/cnnlab. */
+  prefix?: string;
+  /** Installs to the per-user Jupyter data directory. */
+  user?: boolean;
+  force?: boolean;
+}
+
+export interface InstallResult {
+  dir: string;
+  action: "installed" | "replaced" | "unchanged";
+}
+
+export class KernelSpecConflict extends Error {
+  name = "KernelSpecConflict";
+}
+
+export function targetDir(opts: InstallOptions): string {
+  if (opts.prefix && opts.user) throw new Error("use either --prefix DIR or --user, not both");
+  if (opts.user) return path.join(userDataDir(), "kernels", KERNEL_NAME);
+  const prefix = opts.prefix ?? path.join(PACKAGE_ROOT, ".venv");
+  if (!opts.prefix && !fs.existsSync(prefix)) {
+    throw new Error(`no project virtual environment at ${prefix}; pass --prefix DIR (e.g. sys.prefix of your Jupyter) or --user`);
+  }
+  return path.join(path.resolve(prefix), "share", "jupyter", "kernels", KERNEL_NAME);
+}
+
+export function install(opts: InstallOptions = {}): InstallResult {
+  const dir = targetDir(opts);
+  const json = JSON.stringify(kernelSpec(), null, 2) + "\n";
+  const file = path.join(dir, "kernel.json");
+  let action: InstallResult["action"] = "installed";
+  if (fs.existsSync(file)) {
+    const existing = fs.readFileSync(file, "utf8");
+    if (sameSpec(existing, json)) {
+      writeLogos(dir, false);
+      return { dir, action: "unchanged" };
+    }
+    if (!opts.force) {
+      throw new KernelSpecConflict(`a different kernelspec "${KERNEL_NAME}" already exists at ${dir}; rerun with --force to replace it`);
+    }
+    action = "replaced";
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(file, json);
+  writeLogos(dir, true);
+  return { dir, action };
+}
+
+function sameSpec(a: string, b: string): boolean {
+  try {
+    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+  } catch {
+    return false;
+  }
+}
+
+function writeLogos(dir: string, overwrite: boolean): void {
+  for (const size of [32, 64]) {
+    const file = path.join(dir, `logo-${size}x${size}.png`);
+    if (!overwrite && fs.existsSync(file)) continue;
+    try {
+      fs.writeFileSync(file, drawLogo(size));
+    } catch (e) {
+      process.stderr.write(`cnnlab: could not draw ${path.basename(file)} (${(e as Error).message}); the kernel works without it\n`);
+    }
+  }
+}
+
+/** A small logo: a 3x3 convolution kernel grid on TypeScript blue, drawn with `canvas`. */
+export function drawLogo(size: number): Buffer {
+  const { createCanvas } = require("canvas") as typeof import("canvas");
+  const canvas = createCanvas(size, size);
+  const ctx = canvas.getContext("2d");
+  const r = size / 8;
+  ctx.fillStyle = "#3178c6";
+  ctx.beginPath();
+  ctx.moveTo(r, 0);
+  ctx.arcTo(size, 0, size, size, r);
+  ctx.arcTo(size, size, 0, size, r);
+  ctx.arcTo(0, size, 0, 0, r);
+  ctx.arcTo(0, 0, size, 0, r);
+  ctx.fill();
+  const pad = size * 0.18;
+  const cell = (size - 2 * pad) / 3;
+  const weights = [0.25, 0.6, 0.25, 0.6, 1, 0.6, 0.25, 0.6, 0.25];
+  for (let i = 0; i < 9; i++) {
+    const x = pad + (i % 3) * cell;
+    const y = pad + Math.floor(i / 3) * cell;
+    ctx.fillStyle = `rgba(255,255,255,${weights[i]})`;
+    ctx.fillRect(x + cell * 0.08, y + cell * 0.08, cell * 0.84, cell * 0.84);
+  }
+  return canvas.toBuffer("image/png");
+}
