@@ -1,0 +1,132 @@
+import * as fs from "fs";
+import * as tf from "@tensorflow/tfjs";
+import { DatasetSplit } from "../data/dataset";
+import { backendReady } from "../data/ready";
+import { kernelHost } from "../display/protocol";
+import { tableHtml, tableText } from "../display/render/table";
+import { cnn, CnnOptions } from "../models/cnn";
+import { summary } from "../models/summary";
+import { evaluate } from "./evaluate";
+import { lineChartSvg } from "./svgChart";
+import { train, TrainOptions } from "./train";
+import { JUPYTER_DISPLAY, MimeBundle } from "../display/protocol";
+
+/** One finished configuration of a sweep. */
+export interface SweepRow {
+  /** The configuration, as given. */
+  config: Record<string, unknown>;
+  /** Stable key of the configuration (sorted JSON); rows with a known key are skipped on resume. */
+  key: string;
+  parameters: number;
+  /** Multiply-accumulates per image, forward. */
+  macs: number;
+  epochs: number;
+  secondsPerEpoch: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+}
+
+/** Options of {@link sweep}. */
+export interface SweepOptions extends Omit<TrainOptions, "validation" | "onEpochEnd"> {
+  /** Builds a model from a configuration (default {@link cnn}). */
+  build?: (config: Record<string, unknown>) => tf.LayersModel;
+  /** Rows already done (e.g. the `rows` of an earlier interrupted sweep): their configurations are skipped. */
+  results?: SweepRow[];
+  /** A JSON file that holds the rows: read at the start (if it exists), rewritten after each configuration. */
+  file?: string;
+}
+
+/**
+ * The rows of a sweep; displays as a table and two charts (test accuracy against parameters, and against seconds
+ * per epoch). `interrupted` tells whether configurations are missing.
+ */
+export class SweepResult {
+  constructor(readonly rows: SweepRow[], readonly interrupted: boolean) {}
+
+  private content() {
+    const keys = Array.from(new Set(this.rows.flatMap((r) => Object.keys(r.config))));
+    return {
+      title: `sweep: ${this.rows.length} configuration${this.rows.length === 1 ? "" : "s"}${this.interrupted ? " (interrupted)" : ""}`,
+      columns: [...keys, "parameters", "MACs", "s/epoch", "train acc", "test acc"],
+      rows: this.rows.map((r) => [
+        ...keys.map((k) => (r.config[k] === undefined ? "" : String(r.config[k]))),
+        r.parameters.toLocaleString("en-US"), r.macs.toLocaleString("en-US"), r.secondsPerEpoch.toFixed(1),
+        r.trainAccuracy.toFixed(4), r.testAccuracy.toFixed(4),
+      ]),
+      numeric: [...keys.map(() => false), true, true, true, true, true],
+    };
+  }
+
+  toString(): string {
+    return tableText(this.content());
+  }
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    const points = (x: (r: SweepRow) => number) => this.rows.map((r) => [x(r), r.testAccuracy] as [number, number]);
+    const charts = `<div style="display:flex;flex-wrap:wrap;gap:8px">` +
+      lineChartSvg([{ name: "test", color: "#1f77b4", markers: true, points: sorted(points((r) => r.parameters)) }],
+        { title: "test accuracy vs parameters", xLabel: "parameters (log)", logX: true }) +
+      lineChartSvg([{ name: "test", color: "#ff7f0e", markers: true, points: sorted(points((r) => r.secondsPerEpoch)) }],
+        { title: "test accuracy vs time", xLabel: "seconds per epoch" }) + "</div>";
+    return { "text/plain": this.toString(), "text/html": charts + tableHtml(this.content()) };
+  }
+}
+
+/**
+ * Trains one model per configuration (e.g. depth × width) and tabulates parameters, MACs, time per epoch and
+ * train / test accuracy. Resumable: configurations already in `results` or in `file` are skipped, and `file` is
+ * rewritten after each one. Interruptible: an interrupt stops the current configuration and returns the rows done.
+ *
+ * @example
+ * ```ts
+ * const configs = [2, 4, 6].flatMap((depth) => [8, 16].map((width) => ({ depth, width })));
+ * const result = await sweep(configs, data, { epochs: 2, file: "sweep.json" });
+ * ```
+ */
+export async function sweep(configs: Record<string, unknown>[], data: DatasetSplit,
+  options: SweepOptions = {}): Promise<SweepResult> {
+  await backendReady();
+  const rows: SweepRow[] = [...(options.results ?? [])];
+  if (options.file && fs.existsSync(options.file)) {
+    const saved = JSON.parse(fs.readFileSync(options.file, "utf8")) as SweepRow[];
+    if (!Array.isArray(saved)) throw new Error(`sweep: ${options.file} does not hold a JSON array of rows; move it away`);
+    for (const row of saved) if (!rows.some((r) => r.key === row.key)) rows.push(row);
+  }
+  const build = options.build ?? ((config: Record<string, unknown>) => cnn({
+    inputShape: data.train.shape, classes: data.train.classes, ...(config as CnnOptions),
+  }));
+  const signal = options.signal ?? kernelHost()?.signal;
+  for (const config of configs) {
+    const key = configKey(config);
+    if (rows.some((r) => r.key === key)) continue;
+    if (signal?.aborted) return new SweepResult(rows, true);
+    const model = build(config);
+    try {
+      const info = summary(model);
+      const history = await train(model, data.train, { ...options, signal, validation: false });
+      if (history.stopReason === "interrupted") return new SweepResult(rows, true);
+      const test = await evaluate(model, data.test, { signal });
+      rows.push({
+        config, key, parameters: info.trainableParameters, macs: info.totalMacs, epochs: history.epochs.length,
+        secondsPerEpoch: history.secondsPerEpoch, trainAccuracy: history.last?.accuracy ?? NaN, testAccuracy: test.accuracy,
+      });
+      if (options.file) fs.writeFileSync(options.file, JSON.stringify(rows, null, 1));
+    } catch (error) {
+      if ((error as Error).name === "KeyboardInterrupt") return new SweepResult(rows, true);
+      throw error;
+    } finally {
+      model.optimizer?.dispose();
+      model.dispose();
+    }
+  }
+  return new SweepResult(rows, false);
+}
+
+/** The key that identifies a configuration: JSON with sorted keys. */
+export function configKey(config: Record<string, unknown>): string {
+  return JSON.stringify(Object.keys(config).sort().map((k) => [k, config[k]]));
+}
+
+function sorted(points: [number, number][]): [number, number][] {
+  return [...points].sort((a, b) => a[0] - b[0]);
+}
