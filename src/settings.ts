@@ -3,10 +3,10 @@
  * agree on them.
  */
 
-/** Backends the engine can be forced to with `CNNLAB_BACKEND`. */
+/** Backends the engine can choose, and be forced to with `CNNLAB_BACKEND`. */
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 
-const backendNames: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
+export const backendNames: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
 
 /**
  * True when `CNNLAB_FAST=1`: lessons and training shrink their data and epochs so that a whole run fits CI's time.
@@ -18,12 +18,13 @@ export const fastMode: boolean = ["1", "true", "yes"].includes((process.env.CNNL
 export const dataDirectory: string | undefined = process.env.CNNLAB_DATA || undefined;
 
 /**
- * The backend forced by `CNNLAB_BACKEND`, or undefined when unset.
- * @throws Error naming the allowed values when the variable holds anything else.
+ * The backend asked for by `CNNLAB_BACKEND` (`tensorflow`, also spelled `node` or `tfjs-node`; `wasm`; `cpu`).
+ * An unknown value is not fatal: the engine says it ignored it and picks the best backend itself.
  */
-export function forcedBackend(): BackendName | undefined {
-  const value = process.env.CNNLAB_BACKEND;
-  if (value === undefined || value === "") return undefined;
-  if ((backendNames as readonly string[]).includes(value)) return value as BackendName;
-  throw new Error(`CNNLAB_BACKEND=${value} is not a backend cnnlab knows; use one of ${backendNames.join(", ")} or unset it`);
+export function forcedBackend(): { name?: BackendName; problem?: string } {
+  const raw = process.env.CNNLAB_BACKEND?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return {};
+  if (raw === "node" || raw === "tfjs-node") return { name: "tensorflow" };
+  if ((backendNames as readonly string[]).includes(raw)) return { name: raw as BackendName };
+  return { problem: `CNNLAB_BACKEND=${raw} is not one of ${backendNames.join(", ")}, ignored` };
 }

@@ -1,0 +1,8 @@
+/**
+ * The training engine: picks the fastest tfjs backend that works here and registers the gradient kernels that
+ * make model.fit of convolutional networks work (and fast) on it.
+ *
+ * @packageDocumentation
+ */
+export { useBestBackend, backendInfo } from "./backend";
+export type { BackendInfo, BackendName, UseBestBackendOptions } from "./backend";
