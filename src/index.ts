@@ -11,3 +11,9 @@
 export const version: string = require("../../package.json").version;
 export * from "./engine";
 export { fastMode, dataDirectory } from "./settings";
+export * from "./display";
+export * from "./data";
+export * from "./models";
+export * from "./plot";
+export * from "./inspect";
+export * from "./train";
