@@ -1,5 +1,5 @@
 /**
- * tslab's converter with one change that makes trivial cells fast.
+ * tslab's converter with two changes: trivial cells are fast, and `{ x }` finds an earlier cell's `x`.
  *
  * tslab builds every cell's program through TypeScript's default watch builder
  * (EmitAndSemanticDiagnosticsBuilderProgram), whose BuilderState re-walks the references of EVERY file in the
@@ -8,34 +8,48 @@
  * host an abstract builder (a thin wrapper around the program, still reusing the old program's structure and
  * parsed files) with a getAllDependencies that walks the cell's resolved imports and stops at declaration files.
  *
- * The patch is applied by loading tslab's converter.js source with a one-line hook before createWatchProgram; if
- * the source no longer matches (another tslab version), the unpatched converter is used.
+ * The patch is applied by loading tslab's converter.js source with a one-line hook before createWatchProgram. A
+ * second hook wraps tslab's getCustomTransformers so that `{ x }` works when an earlier cell declared `x`
+ * (previous-cell-shorthand.ts). A hook whose target is missing from the source (another tslab version) is left
+ * out with a warning.
  */
 import fs from "fs";
 import Module from "module";
 import path from "path";
 import type * as tsTypes from "@tslab/typescript-for-tslab";
+export { withPreviousCellShorthand } from "./previous-cell-shorthand";
 
 type ConverterModule = typeof import("tslab/dist/converter");
 
-const HOOK_TARGET = "const watch = ts.createWatchProgram(host);";
+const WATCH_TARGET = "const watch = ts.createWatchProgram(host);";
+const TRANSFORMERS_TARGET = "function getCustomTransformers(checker, declsFile, locals, setLastExprName) {";
 let cached: ConverterModule | undefined;
 
 export function loadConverterModule(): ConverterModule {
   if (cached) return cached;
   const original = require.resolve("tslab/dist/converter");
-  const source = fs.readFileSync(original, "utf8");
-  if (!source.includes(HOOK_TARGET)) {
-    process.stderr.write("cnnlab: tslab's converter.js changed; using it unpatched (slower cells)\n");
-    return (cached = require(original));
+  let source = fs.readFileSync(original, "utf8");
+  const hooks = `const __cnnlab = require(${JSON.stringify(__filename)});\n`;
+  if (source.includes(WATCH_TARGET)) {
+    source = source.replace(WATCH_TARGET, `__cnnlab.patchWatchHost(host, ts); ${WATCH_TARGET}`);
+  } else {
+    process.stderr.write("cnnlab: tslab's converter.js changed; its watch host is left unpatched (slower cells)\n");
   }
-  const patched =
-    `const __cnnlabPatchHost = require(${JSON.stringify(__filename)}).patchWatchHost;\n` +
-    source.replace(HOOK_TARGET, `__cnnlabPatchHost(host, ts); ${HOOK_TARGET}`);
+  if (source.includes(TRANSFORMERS_TARGET)) {
+    source = source.replace(
+      TRANSFORMERS_TARGET,
+      "function getCustomTransformers(checker, declsFile, locals, setLastExprName) {\n" +
+        "        return __cnnlab.withPreviousCellShorthand(ts, checker, declsFile, " +
+        "tslabGetCustomTransformers(checker, declsFile, locals, setLastExprName));\n    }\n" +
+        "    function tslabGetCustomTransformers(checker, declsFile, locals, setLastExprName) {",
+    );
+  } else {
+    process.stderr.write("cnnlab: tslab's converter.js changed; `{ x }` of an earlier cell's x will fail\n");
+  }
   const mod = new Module(original, module) as any;
   mod.filename = original;
   mod.paths = (Module as any)._nodeModulePaths(path.dirname(original));
-  mod._compile(patched, original);
+  mod._compile(hooks + source, original);
   return (cached = mod.exports as ConverterModule);
 }
 

@@ -228,6 +228,28 @@ def test_undefined_last_value_shows_nothing(kc):
     assert run.status == "ok" and run.outputs == []
 
 
+def test_object_shorthand_of_earlier_cells_names(kc):
+    """`{ x }` where an earlier cell declared x (tslab's rewrite to `exports.x` missed shorthands)."""
+    setup = "let sx = 1; function sf() { return 2 }; import { basename as sbase } from 'path';"
+    assert execute(kc, setup).status == "ok"
+    cells = {
+        "const so = { sx }; so": "{ sx: 1 }",
+        "({ sx, y: 2, nested: { sx } })": "{ sx: 1, y: 2, nested: { sx: 1 } }",
+        "(() => ({ sx }))()": "{ sx: 1 }",
+        "const sg = () => { return { sx } }; sg()": "{ sx: 1 }",
+        "({ sf, sbase }).sf() + ({ sf, sbase }).sbase('/a/b')": "'2b'",
+        "const { sa = sx } = {} as { sa?: number }; sa": "1",
+        "function sh(sx: string) { return { sx } } sh('own')": "{ sx: 'own' }",
+        "({ sx } = { sx: 5 }); sx": "5",
+        "({ sx = 7 } = {}); sx": "7",
+        "let sx = 'again'; ({ sx })": "{ sx: 'again' }",
+    }
+    for code, shown in cells.items():
+        run = execute(kc, code)
+        assert run.status == "ok", (code, run.reply["content"])
+        assert run.result == shown, code
+
+
 def test_ts_error_reports_line_and_column(kc):
     run = execute(kc, 'const n: number = 1;\nconst s: string = n;')
     c = run.reply["content"]
