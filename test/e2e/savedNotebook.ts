@@ -1,0 +1,95 @@
+/**
+ * Reads a notebook file that the browser saved after running it, and says what the frontend received: the ground
+ * truth the rendered page is checked against (which outputs were plotly figures, which were errors, ...).
+ */
+import { readFileSync } from "node:fs";
+
+export const plotlyMimeType = "application/vnd.plotly.v1+json";
+
+interface NotebookOutput {
+  output_type: string;
+  data?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+  name?: string;
+  text?: string | string[];
+}
+
+interface NotebookCell {
+  cell_type: string;
+  source: string | string[];
+  execution_count?: number | null;
+  outputs?: NotebookOutput[];
+}
+
+export interface SavedNotebookSummary {
+  codeCells: number;
+  /** Code cells with an execution count, i.e. cells the kernel ran to the end. */
+  executedCodeCells: number;
+  /** `ename: evalue` of every error output, with the number of the code cell it came from (1-based). */
+  errors: string[];
+  /** Outputs carrying a plotly figure. */
+  plotlyFigures: number;
+  /** Titles set in those figures' layouts (plain text), each of which a student should see above its plot. */
+  plotlyTitles: string[];
+  /** Outputs whose best representation is a PNG: image/png without html or plotly next to it. */
+  pngImages: number;
+  /** All code joined, to tell lessons that train (and must show live progress) from ones that do not. */
+  code: string;
+}
+
+function joined(text: string | string[] | undefined): string {
+  return Array.isArray(text) ? text.join("") : text ?? "";
+}
+
+function titleText(title: unknown): string | undefined {
+  if (typeof title === "string") return title;
+  if (title && typeof title === "object" && typeof (title as { text?: unknown }).text === "string") {
+    return (title as { text: string }).text;
+  }
+  return undefined;
+}
+
+/** The text plotly draws for a title: markup such as <b> or <br> removed, whitespace collapsed. */
+export function plainTitle(title: string): string {
+  return title
+    .replace(/<br\s*\/?>/gi, " ")
+    .replace(/<[^>]+>/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+export function summariseSavedNotebook(path: string): SavedNotebookSummary {
+  const notebook = JSON.parse(readFileSync(path, "utf8")) as { cells: NotebookCell[] };
+  const summary: SavedNotebookSummary = {
+    codeCells: 0,
+    executedCodeCells: 0,
+    errors: [],
+    plotlyFigures: 0,
+    plotlyTitles: [],
+    pngImages: 0,
+    code: "",
+  };
+  for (const cell of notebook.cells) {
+    if (cell.cell_type !== "code") continue;
+    summary.codeCells += 1;
+    summary.code += joined(cell.source) + "\n";
+    if (typeof cell.execution_count === "number") summary.executedCodeCells += 1;
+    for (const output of cell.outputs ?? []) {
+      if (output.output_type === "error") {
+        summary.errors.push(`code cell ${summary.codeCells}: ${output.ename}: ${output.evalue}`);
+        continue;
+      }
+      const data = output.data ?? {};
+      if (plotlyMimeType in data) {
+        summary.plotlyFigures += 1;
+        const figure = data[plotlyMimeType] as { layout?: { title?: unknown } } | undefined;
+        const title = titleText(figure?.layout?.title);
+        if (title && plainTitle(title)) summary.plotlyTitles.push(plainTitle(title));
+      } else if ("image/png" in data && !("text/html" in data)) {
+        summary.pngImages += 1;
+      }
+    }
+  }
+  return summary;
+}
