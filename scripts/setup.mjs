@@ -86,7 +86,7 @@ function ensureNodeModules() {
     writeFileSync(stamp, want + "\n");
   }
   if (!existsSync(join(root, "node_modules", "@tensorflow", "tfjs-node", "package.json"))) {
-    say("optional native engine @tensorflow/tfjs-node is not installed (its install downloads libtensorflow); training uses wasm");
+    say("optional native engine @tensorflow/tfjs-node is not installed (its install downloads libtensorflow); training uses wasm — `npm run setup:native` builds it from PyPI's TensorFlow");
   }
   // Notebooks anywhere under the repo import the library by its package name; node resolves that through this link.
   const link = join(root, "node_modules", "cnnlab");
