@@ -1,4 +1,5 @@
 import type * as tfType from "@tensorflow/tfjs";
+import { lenet5 } from "../src/models";
 
 /** The networks the bench trains; the same layers are built in Keras by keras_bench.py. */
 export type BenchModel = "lenet5" | "deep";
@@ -9,20 +10,8 @@ export type BenchModel = "lenet5" | "deep";
  * and dense 10.
  */
 export function buildModel(tf: typeof tfType, name: BenchModel): tfType.LayersModel {
-  if (name === "lenet5") {
-    return tf.sequential({
-      layers: [
-        tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: "same", activation: "relu" }),
-        tf.layers.maxPooling2d({ poolSize: 2 }),
-        tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: "relu" }),
-        tf.layers.maxPooling2d({ poolSize: 2 }),
-        tf.layers.flatten(),
-        tf.layers.dense({ units: 120, activation: "relu" }),
-        tf.layers.dense({ units: 84, activation: "relu" }),
-        tf.layers.dense({ units: 10, activation: "softmax" }),
-      ],
-    });
-  }
+  // The bench trains the library's own LeNet-5, the model students train in lesson 6.
+  if (name === "lenet5") return lenet5({ variant: "modern" });
   const layers: tfType.layers.Layer[] = [];
   for (let block = 0; block < 8; block++) {
     layers.push(
