@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, lstatSync, writeFileSync, rmSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureNativeEngine } from "./native-engine.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const venv = join(root, ".venv");
@@ -86,7 +87,7 @@ function ensureNodeModules() {
     writeFileSync(stamp, want + "\n");
   }
   if (!existsSync(join(root, "node_modules", "@tensorflow", "tfjs-node", "package.json"))) {
-    say("optional native engine @tensorflow/tfjs-node is not installed (its install downloads libtensorflow); training uses wasm — `npm run setup:native` builds it from PyPI's TensorFlow");
+    say("optional TensorFlow engine @tensorflow/tfjs-node is not installed (its install downloads libtensorflow; cnnlab's own native engine does not need it) — `npm run setup:native` builds it from PyPI's TensorFlow");
   }
   // Notebooks anywhere under the repo import the library by its package name; node resolves that through this link.
   const link = join(root, "node_modules", "cnnlab");
@@ -196,6 +197,7 @@ try {
   checkNode();
   ensureNodeModules();
   ensureBuild();
+  ensureNativeEngine(root, say);
   ensureVenv();
   ensureKernelspec();
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -3,10 +3,13 @@
  * agree on them.
  */
 
-/** Backends the engine can choose, and be forced to with `CNNLAB_BACKEND`. */
-export type BackendName = "tensorflow" | "wasm" | "cpu";
+/**
+ * Engines cnnlab can choose, fastest first, and be forced to with `CNNLAB_BACKEND`. "native" is tfjs's wasm backend
+ * with cnnlab's compiled kernels (oneDNN) for the heavy operations; the others are tfjs backends of that name.
+ */
+export type BackendName = "native" | "tensorflow" | "wasm" | "cpu";
 
-export const backendNames: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
+export const backendNames: readonly BackendName[] = ["native", "tensorflow", "wasm", "cpu"];
 
 /**
  * True when `CNNLAB_FAST=1`: lessons and training shrink their data and epochs so that a whole run fits CI's time.
@@ -18,7 +21,7 @@ export const fastMode: boolean = ["1", "true", "yes"].includes((process.env.CNNL
 export const dataDirectory: string | undefined = process.env.CNNLAB_DATA || undefined;
 
 /**
- * The backend asked for by `CNNLAB_BACKEND` (`tensorflow`, also spelled `node` or `tfjs-node`; `wasm`; `cpu`).
+ * The engine asked for by `CNNLAB_BACKEND` (`native`; `tensorflow`, also spelled `node` or `tfjs-node`; `wasm`; `cpu`).
  * An unknown value is not fatal: the engine says it ignored it and picks the best backend itself.
  */
 export function forcedBackend(): { name?: BackendName; problem?: string } {

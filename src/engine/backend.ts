@@ -1,5 +1,7 @@
+import * as os from "os";
 import * as tf from "@tensorflow/tfjs-core";
 import { registerEngineKernels } from "./kernels/register";
+import { loadNativeEngine, type NativeBinding } from "./native/binding";
 import { silenceNodeBanner } from "./silenceNodeBanner";
 import { prepareWasmThreads } from "./threads";
 import { backendNames, forcedBackend, type BackendName } from "../settings";
@@ -8,11 +10,11 @@ export type { BackendName };
 
 /** What `useBestBackend()` chose, and why. */
 export interface BackendInfo {
-  /** The active tfjs backend. */
+  /** The engine: "native" (tfjs's wasm backend plus cnnlab's compiled kernels), or the tfjs backend of that name. */
   readonly name: BackendName;
   /** Whether the wasm backend runs its SIMD build (always false for other backends). */
   readonly simd: boolean;
-  /** Threads the backend computes with (1 unless wasm threads are on; tfjs-node manages its own). */
+  /** Threads the heavy kernels compute with (native: its thread pool; wasm: 1 unless wasm threads are on; tfjs-node manages its own: 0). */
   readonly threads: number;
   /** Why this backend and not a faster one, in words. */
   readonly reason: string;
@@ -32,8 +34,9 @@ export interface UseBestBackendOptions {
   /** Do not print the line saying which backend is active. */
   quiet?: boolean;
   /**
-   * Threads for the wasm backend (default: half the CPU cores, at most 8; so 1 on a 2-core machine). 1 keeps the
-   * single-threaded build. Only the first wasm initialisation in a process uses it.
+   * Threads. Native engine: its kernels' thread pool (default: every core; can be changed by a later call).
+   * Wasm engine: wasm threads (default: half the CPU cores, at most 8, so 1 on a 2-core machine; 1 keeps the
+   * single-threaded build; only the first wasm initialisation in a process uses it).
    */
   threads?: number;
 }
@@ -45,8 +48,10 @@ let pending: Promise<BackendInfo> | undefined;
  * Chooses the fastest tfjs backend that works here, registers cnnlab's training kernels for it, and prints one
  * line saying which backend and why (for example `cnnlab engine: wasm (SIMD, 1 thread) — tfjs-node not installed`).
  *
- * Order: `tensorflow` (tfjs-node, native TensorFlow) if it loads, else `wasm` (XNNPACK, with SIMD and threads when
- * available) plus cnnlab's gradient kernels, else `cpu` plus cnnlab's typed-array kernels. The environment
+ * Order: `native` (tfjs's wasm backend with cnnlab's kernels compiled at set-up: oneDNN convolutions and matrix
+ * products, fused batch norm, on every core) if it was built here, else `tensorflow` (tfjs-node) if it loads, else
+ * `wasm` (XNNPACK, with SIMD and threads when available) plus cnnlab's gradient kernels, else `cpu` plus cnnlab's
+ * typed-array kernels. The environment
  * variable CNNLAB_BACKEND and `options.backend` force a choice (the argument wins).
  *
  * Memoised: every cnnlab entry point that computes awaits it, and only the first call does any work or prints.
@@ -66,7 +71,10 @@ export function useBestBackend(options: UseBestBackendOptions = {}): Promise<Bac
       new Error(`useBestBackend: unknown backend "${String(wanted)}"; use one of ${backendNames.join(", ")}`),
     );
   }
-  if (pending !== undefined && (wanted === undefined || wanted === active?.name)) return pending;
+  if (pending !== undefined && (wanted === undefined || wanted === active?.name)) {
+    if (options.threads !== undefined && active?.name === "native") return pending.then((info) => withNativeThreads(info, options.threads!, options.quiet === true));
+    return pending;
+  }
   const previous = pending ?? Promise.resolve(undefined);
   // Chain after any selection in flight so two concurrent calls never initialise backends at the same time.
   pending = previous
@@ -119,7 +127,7 @@ async function selectBackend(argument: BackendName | undefined, quiet: boolean, 
     if (chosen === undefined) throw new Error(`useBestBackend: no tfjs backend loads here: ${failures.join("; ")}`);
   }
 
-  const kernels = registerEngineKernels(chosen.name);
+  const kernels = registerEngineKernels(chosen.name, chosen.name === "native" ? nativeBinding : undefined);
   if (chosen.name === "cpu") silenceNodeBanner();
 
   let reason: string;
@@ -136,6 +144,9 @@ async function selectBackend(argument: BackendName | undefined, quiet: boolean, 
 }
 
 function describe(info: Omit<BackendInfo, "line" | "kernels">): string {
+  if (info.name === "native") {
+    return `native (oneDNN ${nativeBinding?.onednnVersion() ?? "?"} + OpenMP kernels on wasm, ${info.threads} thread${info.threads === 1 ? "" : "s"})`;
+  }
   if (info.name === "tensorflow") return "tensorflow (tfjs-node, native TensorFlow)";
   if (info.name === "cpu") return "cpu (plain JavaScript, cnnlab kernels)";
   const features = [info.simd ? "SIMD" : "no SIMD", `${info.threads} thread${info.threads === 1 ? "" : "s"}`];
@@ -145,9 +156,38 @@ function describe(info: Omit<BackendInfo, "line" | "kernels">): string {
 type Attempt = { ok: true; info: Omit<BackendInfo, "line" | "kernels"> } | { ok: false; why: string };
 
 async function tryBackend(name: BackendName, threads: number | undefined): Promise<Attempt> {
+  if (name === "native") return tryNative(threads);
   if (name === "tensorflow") return tryTensorflow();
   if (name === "wasm") return tryWasm(threads);
   return tryCpu();
+}
+
+let nativeBinding: NativeBinding | undefined;
+
+function coreCount(): number {
+  return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+}
+
+async function tryNative(threads: number | undefined): Promise<Attempt> {
+  const load = loadNativeEngine();
+  if (!load.ok) return { ok: false, why: load.why };
+  // The heavy kernels run natively on every core; the remaining wasm kernels stay single-threaded (wasm threads
+  // would compete with the native pool for the same cores).
+  const wasm = await tryWasm(1);
+  if (!wasm.ok) return wasm;
+  nativeBinding = load.binding;
+  const count = nativeBinding.setThreads(threads ?? coreCount());
+  return { ok: true, info: { name: "native", simd: wasm.info.simd, threads: count, reason: "" } };
+}
+
+/** A later useBestBackend({ threads }) while the native engine is active resizes its thread pool. */
+function withNativeThreads(info: BackendInfo, threads: number, quiet: boolean): BackendInfo {
+  if (nativeBinding === undefined || threads === info.threads) return info;
+  const count = nativeBinding.setThreads(threads);
+  const line = info.line.replace(/\d+ threads?\)/, `${count} thread${count === 1 ? "" : "s"})`);
+  active = { ...info, threads: count, line };
+  if (!quiet) console.log(line);
+  return active;
 }
 
 async function tryTensorflow(): Promise<Attempt> {

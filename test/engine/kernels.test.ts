@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { strict as assert } from "assert";
-import { backendInfo, useBestBackend } from "../../src/engine";
+import { backendInfo, useBestBackend, type BackendName } from "../../src/engine";
 import { stockGradient, stockKernel } from "../../src/engine/kernels/register";
+import { engines, requireEngine } from "./engines";
 import { checkGradients, distinctValues, randomValues, relativeError, seededRandom } from "./gradientCheck";
 
 const tolerance = 1e-4;
-const backends = ["wasm", "cpu"] as const;
 
 type Shape4 = [number, number, number, number];
 interface ConvCase {
@@ -84,24 +84,26 @@ function active(kernelName: string, inputs: Record<string, tf.Tensor>, attrs: ob
 
 describe("engine kernels: gradients match the stock cpu kernels and finite differences", function () {
   this.timeout(60_000);
+  let original: BackendName | undefined;
   before(async () => {
+    original = backendInfo()?.name;
     await useBestBackend({ backend: "cpu", quiet: true });
     await useBestBackend({ backend: "wasm", quiet: true });
   });
   after(async () => {
-    const chosen = backendInfo();
-    if (chosen !== undefined) await tf.setBackend(chosen.name);
+    if (original !== undefined) await useBestBackend({ backend: original, quiet: true });
   });
 
-  for (const backend of backends) {
-    describe(`on ${backend}`, () => {
-      before(async () => {
-        await tf.setBackend(backend);
+  for (const engine of engines) {
+    describe(`on ${engine}`, () => {
+      before(async function () {
+        requireEngine(this, engine);
+        await useBestBackend({ backend: engine, quiet: true });
       });
 
       it("registers the gradient kernels model.fit needs", () => {
         for (const name of [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.AvgPoolGrad, tf.Tile]) {
-          assert.ok(tf.getKernel(name, backend), `${name} is registered for ${backend}`);
+          assert.ok(tf.getKernel(name, tf.getBackend()), `${name} is registered for ${engine}`);
         }
       });
 

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { strict as assert } from "assert";
-import { backendInfo, useBestBackend } from "../../src/engine";
+import { backendInfo, useBestBackend, type BackendName } from "../../src/engine";
+import { requireEngine } from "./engines";
 import { lenet5 } from "../../src/models";
 import { randomValues, relativeError, seededRandom } from "./gradientCheck";
 
@@ -45,9 +46,9 @@ function deepNet(options: { dropout: boolean }): tf.LayersModel {
   return tf.model({ inputs: input, outputs: output });
 }
 
-/** Trains one SGD step on `backend` from the given weights and returns the updated weights. */
-async function oneStep(backend: string, build: () => tf.LayersModel, weights: Float32Array[], batch: { x: Float32Array; y: Float32Array; shape: number[] }): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
+/** Trains one SGD step on an engine from the given weights and returns the updated weights. */
+async function oneStep(engine: BackendName, build: () => tf.LayersModel, weights: Float32Array[], batch: { x: Float32Array; y: Float32Array; shape: number[] }): Promise<Float32Array[]> {
+  await useBestBackend({ backend: engine, quiet: true });
   const model = build();
   model.setWeights(model.getWeights().map((w, i) => tf.tensor(weights[i], w.shape)));
   model.compile({ optimizer: tf.train.sgd(0.1), loss: "categoricalCrossentropy" });
@@ -67,15 +68,16 @@ function randomBatch(random: () => number, shape: number[]): { x: Float32Array; 
   return { x: randomValues(random, tf.util.sizeFromShape(shape)), y, shape };
 }
 
-describe("engine: model.fit of conv nets on wasm", function () {
+describe("engine: model.fit of conv nets on wasm and native", function () {
   this.timeout(60_000);
+  let original: BackendName | undefined;
   before(async () => {
+    original = backendInfo()?.name;
     await useBestBackend({ backend: "cpu", quiet: true });
     await useBestBackend({ backend: "wasm", quiet: true });
   });
   after(async () => {
-    const chosen = backendInfo();
-    if (chosen !== undefined) await tf.setBackend(chosen.name);
+    if (original !== undefined) await useBestBackend({ backend: original, quiet: true });
   });
 
   const models: Array<[string, () => tf.LayersModel, number[]]> = [
@@ -83,13 +85,14 @@ describe("engine: model.fit of conv nets on wasm", function () {
     ["classic LeNet (tanh, sigmoid, average pool, 32×32)", classicLeNet, [4, 32, 32, 1]],
     ["a deep net (conv-BN-ReLU, max/avg pool, stride 2, residual, layer norm)", () => deepNet({ dropout: false }), [4, 12, 12, 3]],
   ];
-  for (const [name, build, shape] of models) {
-    it(`one training step of ${name} gives the same weights on wasm as on cpu`, async () => {
-      await tf.setBackend("cpu");
+  for (const [name, build, shape] of models) for (const engine of ["wasm", "native"] as const) {
+    it(`one training step of ${name} gives the same weights on ${engine} as on cpu`, async function () {
+      requireEngine(this, engine);
+      await useBestBackend({ backend: "cpu", quiet: true });
       const initial = tf.tidy(() => build().getWeights().map((w) => w.dataSync() as Float32Array));
       const batch = randomBatch(seededRandom(shape[1]), shape);
       const onCpu = await oneStep("cpu", build, initial, batch);
-      const onWasm = await oneStep("wasm", build, initial, batch);
+      const onWasm = await oneStep(engine, build, initial, batch);
       onWasm.forEach((weights, i) => {
         const change = initial[i].map((w, j) => onCpu[i][j] - w);
         const wasmChange = initial[i].map((w, j) => weights[j] - w);
@@ -99,8 +102,9 @@ describe("engine: model.fit of conv nets on wasm", function () {
     });
   }
 
-  it("fit with dropout and Adam runs on wasm, and fit + dispose leaks no tensors", async () => {
-    await tf.setBackend("wasm");
+  for (const engine of ["wasm", "native"] as const) it(`fit with dropout and Adam runs on ${engine}, and fit + dispose leaks no tensors`, async function () {
+    requireEngine(this, engine);
+    await useBestBackend({ backend: engine, quiet: true });
     const random = seededRandom(1);
     const cycle = async (): Promise<number> => {
       const model = deepNet({ dropout: true });

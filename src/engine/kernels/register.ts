@@ -1,26 +1,41 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { GradConfig, KernelConfig } from "@tensorflow/tfjs-core";
-import type { BackendName } from "../backend";
+import type { BackendName } from "../../settings";
+import type { NativeBinding } from "../native/binding";
 import { avgPoolGradConfig } from "./avgPoolGrad";
 import { conv2dBackpropFilterConfig } from "./conv2dBackpropFilter";
 import { conv2dBackpropInputWasmConfig } from "./conv2dBackpropInput";
+import { batchNormTrainingGradient } from "../gradients/batchNormTrainingGradient";
 import { fusedBatchNormGradient } from "../gradients/fusedBatchNormGradient";
+import { reluGradient } from "../gradients/reluGradient";
 import { tileGradient } from "../gradients/tileGradient";
+import { fuseBatchNormalizationTraining } from "../layers/batchNormalization";
+import { identityWasmConfig } from "./identity";
 import { maxPoolGradConfig } from "./maxPoolGrad";
+import { batchMatMulNativeConfig, fusedMatMulNativeConfig } from "./native/batchMatMul";
+import { batchNormTrainingGradientNativeConfig, batchNormTrainingNativeConfig, fusedBatchNormNativeConfig } from "./native/batchNorm";
+import { conv2dNativeConfig, fusedConv2dNativeConfig } from "./native/conv2d";
+import { conv2dBackpropFilterNativeConfig } from "./native/conv2dBackpropFilter";
+import { conv2dBackpropInputNativeConfig } from "./native/conv2dBackpropInput";
+import { maxPoolNativeConfig } from "./native/maxPool";
+import { maxPoolGradNativeConfig } from "./native/maxPoolGrad";
+import { reluGradientNativeConfig, reluNativeConfig } from "./native/relu";
 import { tileConfig } from "./tile";
 
-const registered = new Set<string>();
 let gradientsRegistered = false;
+/** Per tfjs backend, the kernel names cnnlab has registered there now (native and wasm both live on "wasm"). */
+const ours = new Map<string, Set<string>>();
 
-/** Gradients that replace tfjs's own for every backend (they are written in tfjs ops, so they run anywhere). */
-export const engineGradients = [tileGradient, fusedBatchNormGradient];
+/** Gradients that replace or add to tfjs's own for every backend (written in tfjs ops where no kernel of ours runs). */
+export const engineGradients = [tileGradient, fusedBatchNormGradient, reluGradient, batchNormTrainingGradient];
 
 /**
- * Registers cnnlab's kernels for `backendName` (once per backend) and our gradients (once), and returns the
- * kernel names. The only place in cnnlab that calls tf.registerKernel and tf.registerGradient. Must run after the backend is initialised: tfjs runs a kernel's setup only
- * on setBackend, and the stock kernels we replace are kept (already set up) as fallbacks.
+ * Registers cnnlab's kernels for an engine and our gradients (once), and returns the kernel names. The only place in
+ * cnnlab that calls tf.registerKernel and tf.registerGradient. Must run after the backend is initialised: tfjs runs
+ * a kernel's setup only on setBackend, and the stock kernels we replace are kept (already set up) as fallbacks.
+ * "native" and "wasm" share tfjs's wasm backend: switching between them swaps the kernels registered there.
  */
-export function registerEngineKernels(backendName: BackendName): string[] {
+export function registerEngineKernels(engine: BackendName, binding?: NativeBinding): string[] {
   if (!gradientsRegistered) {
     for (const gradient of engineGradients) {
       stockGradients.set(gradient.kernelName, tf.getGradient(gradient.kernelName));
@@ -28,13 +43,29 @@ export function registerEngineKernels(backendName: BackendName): string[] {
     }
     gradientsRegistered = true;
   }
-  if (backendName === "tensorflow") return [];
-  const configs = backendName === "wasm" ? wasmKernels() : cpuKernels();
-  if (!registered.has(backendName)) {
-    for (const config of configs) replaceKernel(config);
-    registered.add(backendName);
+  if (engine === "tensorflow") return [];
+  let configs: KernelConfig[];
+  if (engine === "native") {
+    if (binding === undefined) throw new Error("cnnlab engine: the native kernels need the loaded native engine");
+    // Native kernels come last so they replace our wasm kernels of the same name.
+    configs = uniqueByName([...wasmKernels(), ...nativeKernels(binding)]);
+    fuseBatchNormalizationTraining();
+  } else {
+    configs = engine === "wasm" ? wasmKernels() : cpuKernels();
   }
-  return configs.map((config) => config.kernelName);
+  const backendName = configs[0].backendName;
+  const wanted = new Set(configs.map((config) => config.kernelName));
+  const previous = ours.get(backendName) ?? new Set<string>();
+  for (const name of previous) if (!wanted.has(name)) restoreStock(name, backendName);
+  for (const config of configs) replaceKernel(config);
+  ours.set(backendName, wanted);
+  return [...wanted];
+}
+
+function uniqueByName(configs: KernelConfig[]): KernelConfig[] {
+  const byName = new Map<string, KernelConfig>();
+  for (const config of configs) byName.set(config.kernelName, config);
+  return [...byName.values()];
 }
 
 function wasmKernels(): KernelConfig[] {
@@ -45,6 +76,30 @@ function wasmKernels(): KernelConfig[] {
     maxPoolGradConfig("wasm"),
     avgPoolGradConfig("wasm"),
     tileConfig("wasm", stockKernel(tf.Tile, "wasm")),
+    identityWasmConfig(),
+  ];
+}
+
+function nativeKernels(binding: NativeBinding): KernelConfig[] {
+  const stock = (name: string): KernelConfig => {
+    const config = stockKernel(name, "wasm");
+    if (config === undefined) throw new Error(`cnnlab engine: tfjs's wasm backend has no ${name} kernel to fall back to`);
+    return config;
+  };
+  return [
+    conv2dNativeConfig(binding, stock(tf.Conv2D)),
+    fusedConv2dNativeConfig(binding, stock(tf.FusedConv2D)),
+    conv2dBackpropInputNativeConfig(binding, conv2dBackpropInputWasmConfig(stockKernel(tf.Conv2DBackpropInput, "wasm"))),
+    conv2dBackpropFilterNativeConfig(binding, conv2dBackpropFilterConfig("wasm")),
+    batchMatMulNativeConfig(binding, stock(tf.BatchMatMul)),
+    fusedMatMulNativeConfig(binding, stock(tf._FusedMatMul)),
+    maxPoolNativeConfig(binding, stock(tf.MaxPool)),
+    maxPoolGradNativeConfig(binding),
+    fusedBatchNormNativeConfig(binding, stock(tf.FusedBatchNorm)),
+    batchNormTrainingNativeConfig(binding),
+    batchNormTrainingGradientNativeConfig(binding),
+    reluNativeConfig(binding, stock(tf.Relu)),
+    reluGradientNativeConfig(binding),
   ];
 }
 
@@ -78,4 +133,10 @@ function replaceKernel(config: KernelConfig): void {
   // Unregister first: registerKernel over an existing kernel prints a warning meant for accidental clashes.
   if (tf.getKernel(config.kernelName, config.backendName) !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
   tf.registerKernel(config);
+}
+
+function restoreStock(kernelName: string, backendName: string): void {
+  if (tf.getKernel(kernelName, backendName) !== undefined) tf.unregisterKernel(kernelName, backendName);
+  const stock = stockKernel(kernelName, backendName);
+  if (stock !== undefined) tf.registerKernel(stock);
 }

@@ -1,0 +1,72 @@
+// Max pooling over NHWC tensors, forward and backward, in plain loops spread over images with OpenMP: pooling
+// reads each input once, so it is bound by memory, and channels-last keeps the inner loop contiguous.
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "kernels.h"
+
+namespace cnnlab {
+
+void maxPool(const Window& w, const float* x, float* y) {
+  const int64_t c = w.inChannels;
+  const int threads = threadsFor(kMemoryWork * w.batch * w.inHeight * w.inWidth * c);
+#pragma omp parallel for collapse(2) schedule(static) num_threads(threads)
+  for (int64_t b = 0; b < w.batch; b++) {
+    for (int64_t oh = 0; oh < w.outHeight; oh++) {
+      const int64_t rowStart = oh * w.strideHeight - w.padTop;
+      const int64_t rowFrom = std::max<int64_t>(0, rowStart);
+      const int64_t rowTo = std::min(w.inHeight, rowStart + w.filterHeight);
+      for (int64_t ow = 0; ow < w.outWidth; ow++) {
+        const int64_t columnStart = ow * w.strideWidth - w.padLeft;
+        const int64_t columnFrom = std::max<int64_t>(0, columnStart);
+        const int64_t columnTo = std::min(w.inWidth, columnStart + w.filterWidth);
+        float* out = y + ((b * w.outHeight + oh) * w.outWidth + ow) * c;
+        std::fill(out, out + c, -std::numeric_limits<float>::infinity());
+        for (int64_t ih = rowFrom; ih < rowTo; ih++) {
+          for (int64_t iw = columnFrom; iw < columnTo; iw++) {
+            const float* in = x + ((b * w.inHeight + ih) * w.inWidth + iw) * c;
+            for (int64_t k = 0; k < c; k++) out[k] = std::max(out[k], in[k]);
+          }
+        }
+      }
+    }
+  }
+}
+
+void maxPoolGradient(const Window& w, const float* dy, const float* x, float* dx) {
+  const int64_t c = w.inChannels;
+  const int threads = threadsFor(kMemoryWork * w.batch * w.inHeight * w.inWidth * c);
+  // Windows of one image can overlap, so threads split the batch: no two threads write the same pixel.
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (int64_t b = 0; b < w.batch; b++) {
+    std::memset(dx + b * w.inHeight * w.inWidth * c, 0, sizeof(float) * w.inHeight * w.inWidth * c);
+    for (int64_t oh = 0; oh < w.outHeight; oh++) {
+      const int64_t rowStart = oh * w.strideHeight - w.padTop;
+      const int64_t rowFrom = std::max<int64_t>(0, rowStart);
+      const int64_t rowTo = std::min(w.inHeight, rowStart + w.filterHeight);
+      for (int64_t ow = 0; ow < w.outWidth; ow++) {
+        const int64_t columnStart = ow * w.strideWidth - w.padLeft;
+        const int64_t columnFrom = std::max<int64_t>(0, columnStart);
+        const int64_t columnTo = std::min(w.inWidth, columnStart + w.filterWidth);
+        const float* gradient = dy + ((b * w.outHeight + oh) * w.outWidth + ow) * c;
+        for (int64_t k = 0; k < c; k++) {
+          float best = -std::numeric_limits<float>::infinity();
+          int64_t bestIndex = -1;
+          for (int64_t ih = rowFrom; ih < rowTo; ih++) {
+            for (int64_t iw = columnFrom; iw < columnTo; iw++) {
+              const int64_t index = ((b * w.inHeight + ih) * w.inWidth + iw) * c + k;
+              if (x[index] > best) {
+                best = x[index];
+                bestIndex = index;
+              }
+            }
+          }
+          if (bestIndex >= 0) dx[bestIndex] += gradient[k];
+        }
+      }
+    }
+  }
+}
+
+}  // namespace cnnlab
