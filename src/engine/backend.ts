@@ -12,6 +12,8 @@ export type { BackendName };
 export interface BackendInfo {
   /** The engine: "native" (tfjs's wasm backend plus cnnlab's compiled kernels), or the tfjs backend of that name. */
   readonly name: BackendName;
+  /** The tfjs backend it runs on, as `tf.getBackend()` names it ("wasm" for the native engine). */
+  readonly tfjsBackend: string;
   /** Whether the wasm backend runs its SIMD build (always false for other backends). */
   readonly simd: boolean;
   /** Threads the heavy kernels compute with (native: its thread pool; wasm: 1 unless wasm threads are on; tfjs-node manages its own: 0). */
@@ -100,7 +102,7 @@ async function selectBackend(argument: BackendName | undefined, quiet: boolean, 
   const notes: string[] = [];
   if (fromEnvironment.problem !== undefined) notes.push(fromEnvironment.problem);
 
-  let chosen: Omit<BackendInfo, "line" | "kernels"> | undefined;
+  let chosen: Omit<BackendInfo, "line" | "kernels" | "tfjsBackend"> | undefined;
   const candidates: BackendName[] = forced !== undefined ? [forced] : [...backendNames];
   const failures: string[] = [];
   for (const name of candidates) {
@@ -138,12 +140,12 @@ async function selectBackend(argument: BackendName | undefined, quiet: boolean, 
   }
   reason = [...notes, reason].filter((part) => part.length > 0).join("; ");
   const line = `cnnlab engine: ${describe(chosen)}${reason.length > 0 ? ` — ${reason}` : ""}`;
-  active = { ...chosen, reason, kernels, line };
+  active = { ...chosen, tfjsBackend: tf.getBackend(), reason, kernels, line };
   if (!quiet) console.log(line);
   return active;
 }
 
-function describe(info: Omit<BackendInfo, "line" | "kernels">): string {
+function describe(info: Omit<BackendInfo, "line" | "kernels" | "tfjsBackend">): string {
   if (info.name === "native") {
     return `native (oneDNN ${nativeBinding?.onednnVersion() ?? "?"} + OpenMP kernels on wasm, ${info.threads} thread${info.threads === 1 ? "" : "s"})`;
   }
@@ -153,7 +155,7 @@ function describe(info: Omit<BackendInfo, "line" | "kernels">): string {
   return `wasm (${features.join(", ")})`;
 }
 
-type Attempt = { ok: true; info: Omit<BackendInfo, "line" | "kernels"> } | { ok: false; why: string };
+type Attempt = { ok: true; info: Omit<BackendInfo, "line" | "kernels" | "tfjsBackend"> } | { ok: false; why: string };
 
 async function tryBackend(name: BackendName, threads: number | undefined): Promise<Attempt> {
   if (name === "native") return tryNative(threads);

@@ -16,10 +16,10 @@ function engineLines(output: string): string[] {
   return output.split("\n").filter((line) => line.startsWith("cnnlab engine:"));
 }
 
-const report = `.then(info => console.log("RESULT " + JSON.stringify({ name: info.name, backend: require("@tensorflow/tfjs").getBackend(), kernels: info.kernels })))
+const report = `.then(info => console.log("RESULT " + JSON.stringify({ name: info.name, tfjsBackend: info.tfjsBackend, backend: require("@tensorflow/tfjs").getBackend(), kernels: info.kernels })))
   .catch(error => { console.log("ERROR " + error.message); })`;
 
-function result(stdout: string): { name: string; backend: string; kernels: string[] } {
+function result(stdout: string): { name: string; tfjsBackend: string; backend: string; kernels: string[] } {
   const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
   assert.ok(line, `the script reported a result; stdout was:\n${stdout}`);
   return JSON.parse(line.slice("RESULT ".length));
@@ -34,7 +34,8 @@ describe("useBestBackend", function () {
     const lines = engineLines(out.stdout);
     assert.equal(lines.length, 1, `one engine line, got:\n${out.stdout}`);
     const chosen = result(out.stdout);
-    assert.equal(chosen.backend, chosen.name, "the active tfjs backend is the one reported");
+    assert.equal(chosen.backend, chosen.tfjsBackend, "the active tfjs backend is the one reported");
+    assert.equal(chosen.tfjsBackend, chosen.name === "native" ? "wasm" : chosen.name);
     assert.match(lines[0], new RegExp(`^cnnlab engine: ${chosen.name}\\b`));
     assert.doesNotMatch(out.stdout + out.stderr, /install our node backend/, "tfjs's node-backend banner is silenced");
   });
@@ -72,6 +73,24 @@ describe("useBestBackend", function () {
     assert.ok(line, out.stdout + out.stderr);
     const parsed = JSON.parse(line.slice(7));
     assert.equal(parsed.threads, 2);
+    assert.ok(Number.isFinite(parsed.loss));
+  });
+
+  it("trains on the native engine with every core, where set-up built it, and lets the script exit", function () {
+    const out = runScript(`const tf = require("@tensorflow/tfjs");
+      require("cnnlab").useBestBackend({ backend: "native" }).then(async (info) => {
+        const model = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 2, kernelSize: 3 }), tf.layers.batchNormalization(), tf.layers.flatten(), tf.layers.dense({ units: 2 })] });
+        model.compile({ optimizer: "sgd", loss: "meanSquaredError" });
+        const history = await model.fit(tf.ones([4, 8, 8, 1]), tf.zeros([4, 2]), { epochs: 1, verbose: 0 });
+        console.log("RESULT " + JSON.stringify({ threads: info.threads, loss: history.history.loss[0] }));
+      }, (error) => console.log("ERROR " + error.message));`);
+    if (/ERROR .*native engine not built/.test(out.stdout) && process.env.CI !== "true") this.skip();
+    assert.equal(out.status, 0, `the script exits by itself; stderr:\n${out.stderr}`);
+    assert.match(engineLines(out.stdout)[0] ?? "", /^cnnlab engine: native \(oneDNN [\d.]+ \+ OpenMP kernels on wasm, \d+ threads?\)/);
+    const line = out.stdout.split("\n").find((l) => l.startsWith("RESULT "));
+    assert.ok(line, out.stdout + out.stderr);
+    const parsed = JSON.parse(line.slice(7));
+    assert.equal(parsed.threads, require("os").availableParallelism());
     assert.ok(Number.isFinite(parsed.loss));
   });
 
