@@ -197,3 +197,36 @@ describe("native engine kernels: against tfjs's cpu kernels and finite differenc
     assert.ok(binding.ok && binding.binding.implementation("conv2d").length > 0, "oneDNN names the convolution it ran");
   });
 });
+
+describe("native engine: tf.train.adam's fused update", function () {
+  this.timeout(60_000);
+  before(function () {
+    requireEngine(this, "native");
+  });
+
+  it("three Adam steps give the same weights and moments as tfjs's own Adam on cpu", async () => {
+    const random = seededRandom(51);
+    const shape = [6, 5];
+    const start = randomValues(random, 30);
+    const target = randomValues(random, 30);
+    const run = async (engine: BackendName) => {
+      await useBestBackend({ backend: engine, quiet: true });
+      const w = tf.variable(tf.tensor(start, shape), true, `adam_test_${engine}`);
+      const goal = tf.tensor(target, shape);
+      const optimizer = tf.train.adam(0.05);
+      for (let step = 0; step < 3; step++) tf.dispose(optimizer.minimize(() => tf.sum(tf.square(tf.sub(w, goal))) as tf.Scalar, true, [w]) ?? []);
+      const weights = Float32Array.from(w.dataSync());
+      const state = (await optimizer.getWeights()).map((named) => Float32Array.from(named.tensor.dataSync()));
+      optimizer.dispose();
+      tf.dispose([w, goal]);
+      return { weights, state };
+    };
+    const reference = await run("cpu");
+    const native = await run("native");
+    assert.ok(relativeError(native.weights, reference.weights) <= tolerance, `weights: ${relativeError(native.weights, reference.weights)}`);
+    assert.equal(native.state.length, reference.state.length, "the same optimizer state (iterations, moments)");
+    native.state.forEach((s, i) => assert.ok(relativeError(s, reference.state[i]) <= tolerance, `state ${i}: ${relativeError(s, reference.state[i])}`));
+    const moved = native.weights.map((v, i) => v - start[i]);
+    assert.ok(moved.every((d) => Math.abs(d) > 0.1), "every weight moved by about 3 × the learning rate");
+  });
+});

@@ -10,6 +10,8 @@ import { fusedBatchNormGradient } from "../gradients/fusedBatchNormGradient";
 import { reluGradient } from "../gradients/reluGradient";
 import { tileGradient } from "../gradients/tileGradient";
 import { fuseBatchNormalizationTraining } from "../layers/batchNormalization";
+import { fuseAdamUpdates } from "../optimizers/adam";
+import { adamUpdateNativeConfig } from "./native/adam";
 import { identityWasmConfig } from "./identity";
 import { maxPoolGradConfig } from "./maxPoolGrad";
 import { batchMatMulNativeConfig, fusedMatMulNativeConfig } from "./native/batchMatMul";
@@ -50,6 +52,7 @@ export function registerEngineKernels(engine: BackendName, binding?: NativeBindi
     // Native kernels come last so they replace our wasm kernels of the same name.
     configs = uniqueByName([...wasmKernels(), ...nativeKernels(binding)]);
     fuseBatchNormalizationTraining();
+    fuseAdamUpdates();
   } else {
     configs = engine === "wasm" ? wasmKernels() : cpuKernels();
   }
@@ -100,6 +103,7 @@ function nativeKernels(binding: NativeBinding): KernelConfig[] {
     batchNormTrainingGradientNativeConfig(binding),
     reluNativeConfig(binding, stock(tf.Relu)),
     reluGradientNativeConfig(binding),
+    adamUpdateNativeConfig(binding),
   ];
 }
 

@@ -122,6 +122,13 @@ void batchNormInferenceCall(const Call& c) {
   batchNormInference(c.integer(0), c.integer(1), c.tensor(2), c.tensor(3), c.tensor(4), c.tensor(5), c.tensor(6),
                      static_cast<float>(c.at(7)), c.tensor(8));
 }
+void adamUpdateCall(const Call& c) {
+  // The accumulated betas are scalar tensors in the heap (tfjs keeps them as variables).
+  AdamSettings settings{static_cast<float>(c.at(5)), static_cast<float>(c.at(6)), static_cast<float>(c.at(7)),
+                        static_cast<float>(c.at(8)), *c.tensor(9), *c.tensor(10)};
+  adamUpdate(c.integer(0), c.tensor(1), c.tensor(2), c.tensor(3), c.tensor(4), settings, c.tensor(11), c.tensor(12),
+             c.tensor(13));
+}
 void reluCall(const Call& c) { relu(c.integer(0), c.tensor(1), c.tensor(2)); }
 void reluGradientCall(const Call& c) { reluGradient(c.integer(0), c.tensor(1), c.tensor(2), c.tensor(3)); }
 
@@ -200,6 +207,7 @@ napi_value initialise(napi_env env, napi_value exports) {
       {"batchNormTraining", nullptr, kernel<batchNormTrainingCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormTrainingGradient", nullptr, kernel<batchNormTrainingGradientCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormInference", nullptr, kernel<batchNormInferenceCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adamUpdate", nullptr, kernel<adamUpdateCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"relu", nullptr, kernel<reluCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reluGradient", nullptr, kernel<reluGradientCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

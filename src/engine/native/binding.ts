@@ -20,9 +20,17 @@ export interface NativeBinding {
   batchNormTraining(heap: ArrayBuffer, args: Float64Array): void;
   batchNormTrainingGradient(heap: ArrayBuffer, args: Float64Array): void;
   batchNormInference(heap: ArrayBuffer, args: Float64Array): void;
+  adamUpdate(heap: ArrayBuffer, args: Float64Array): void;
   relu(heap: ArrayBuffer, args: Float64Array): void;
   reluGradient(heap: ArrayBuffer, args: Float64Array): void;
 }
+
+/** Every function the library calls; a build from older sources lacks some. */
+const nativeFunctions: ReadonlyArray<keyof NativeBinding> = [
+  "setThreads", "threads", "implementation", "onednnVersion", "conv2d", "conv2dBackpropInput", "conv2dBackpropFilter",
+  "matMul", "maxPool", "maxPoolGradient", "batchNormTraining", "batchNormTrainingGradient", "batchNormInference",
+  "adamUpdate", "relu", "reluGradient",
+];
 
 export type NativeLoad = { ok: true; binding: NativeBinding } | { ok: false; why: string };
 
@@ -57,7 +65,11 @@ export function loadNativeEngine(): NativeLoad {
     return loaded;
   }
   try {
-    loaded = { ok: true, binding: require(addon) as NativeBinding };
+    const binding = require(addon) as NativeBinding;
+    const missing = nativeFunctions.filter((name) => typeof binding[name] !== "function");
+    loaded = missing.length === 0
+      ? { ok: true, binding }
+      : { ok: false, why: `the native engine in build/engine is older than the library (no ${missing.join(", ")}); run \`node scripts/setup.mjs\` to rebuild it` };
   } catch (error) {
     const message = String(error instanceof Error ? error.message : error).split("\n")[0];
     const hint = /libdnnl/.test(message) ? " (oneDNN's shared library is missing: sudo apt-get install libdnnl-dev, or rerun set-up)" : " (rerun `node scripts/setup.mjs` to rebuild it)";

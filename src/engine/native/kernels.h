@@ -66,4 +66,14 @@ void relu(int64_t size, const float* x, float* y);
 // dx = dy where x > 0, else 0.
 void reluGradient(int64_t size, const float* dy, const float* x, float* dx);
 
+struct AdamSettings {
+  float learningRate, beta1, beta2, epsilon;
+  // beta1^t and beta2^t after t steps, for the bias correction.
+  float accumulatedBeta1, accumulatedBeta2;
+};
+// One Adam step of one variable: new moments, then value − lr · m̂ / (√v̂ + ε).
+void adamUpdate(int64_t size, const float* value, const float* firstMoment, const float* secondMoment,
+                const float* gradient, const AdamSettings& settings, float* newValue, float* newFirstMoment,
+                float* newSecondMoment);
+
 }  // namespace cnnlab
