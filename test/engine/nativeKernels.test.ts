@@ -87,6 +87,26 @@ describe("native engine kernels: against tfjs's cpu kernels and finite differenc
     });
   }
 
+  const additions: Array<[number[], number[]]> = [[[3, 5, 4, 7], [7]], [[7], [2, 3, 7]], [[6, 9], [1, 9]], [[2, 3, 4], [2, 3, 4]], [[4, 3], [4, 1]], [[5], [1]]];
+  for (const [aShape, bShape] of additions) {
+    it(`Add, [${aShape}] + [${bShape}] (bias, same shape, or the stock kernel's broadcasting)`, async () => {
+      const random = seededRandom(aShape.length * 5 + bShape[bShape.length - 1]);
+      const result = await onBoth([randomInput(random, aShape), randomInput(random, bShape)], (a, b) => tf.add(a, b));
+      assert.ok(relativeError(...result) <= 1e-6, `add: ${relativeError(...result)}`);
+    });
+  }
+
+  const sums: Array<[number[], number[] | number | undefined, boolean]> = [[[64, 7, 7, 5], [0, 1, 2], false], [[3, 4, 6], [1, 0], true], [[9, 11], 0, false], [[4, 5, 6], [0, 2], false], [[3, 4], undefined, false]];
+  for (const [shape, axis, keepDims] of sums) {
+    it(`Sum of [${shape}] over ${JSON.stringify(axis)}${keepDims ? ", keepDims" : ""}`, async () => {
+      const random = seededRandom(shape[0] * 3 + shape.length);
+      const result = await onBoth([randomInput(random, shape)], (x) => tf.sum(x, axis, keepDims));
+      assert.ok(relativeError(...result) <= tolerance, `sum: ${relativeError(...result)}`);
+      const shapes = await onBoth([randomInput(random, shape)], (x) => tf.tensor1d(tf.sum(x, axis, keepDims).shape));
+      assert.deepEqual(Array.from(shapes[0]), Array.from(shapes[1]), "the same output shape");
+    });
+  }
+
   it("FusedBatchNorm with given statistics (inference), and ReLU keeps NaN as tfjs does", async () => {
     const random = seededRandom(4);
     const channels = 5;

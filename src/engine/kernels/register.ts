@@ -12,6 +12,8 @@ import { tileGradient } from "../gradients/tileGradient";
 import { fuseBatchNormalizationTraining } from "../layers/batchNormalization";
 import { fuseAdamUpdates } from "../optimizers/adam";
 import { adamUpdateNativeConfig } from "./native/adam";
+import { addNativeConfig } from "./native/add";
+import { sumNativeConfig } from "./native/sum";
 import { identityWasmConfig } from "./identity";
 import { maxPoolGradConfig } from "./maxPoolGrad";
 import { batchMatMulNativeConfig, fusedMatMulNativeConfig } from "./native/batchMatMul";
@@ -104,6 +106,8 @@ function nativeKernels(binding: NativeBinding): KernelConfig[] {
     reluNativeConfig(binding, stock(tf.Relu)),
     reluGradientNativeConfig(binding),
     adamUpdateNativeConfig(binding),
+    addNativeConfig(binding, stock(tf.Add)),
+    sumNativeConfig(binding, stock(tf.Sum)),
   ];
 }
 

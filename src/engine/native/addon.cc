@@ -129,6 +129,9 @@ void adamUpdateCall(const Call& c) {
   adamUpdate(c.integer(0), c.tensor(1), c.tensor(2), c.tensor(3), c.tensor(4), settings, c.tensor(11), c.tensor(12),
              c.tensor(13));
 }
+void addCall(const Call& c) { add(c.integer(0), c.tensor(1), c.tensor(2), c.tensor(3)); }
+void biasAddCall(const Call& c) { biasAdd(c.integer(0), c.integer(1), c.tensor(2), c.tensor(3), c.tensor(4)); }
+void columnSumsCall(const Call& c) { columnSums(c.integer(0), c.integer(1), c.tensor(2), c.tensor(3)); }
 void reluCall(const Call& c) { relu(c.integer(0), c.tensor(1), c.tensor(2)); }
 void reluGradientCall(const Call& c) { reluGradient(c.integer(0), c.tensor(1), c.tensor(2), c.tensor(3)); }
 
@@ -208,6 +211,9 @@ napi_value initialise(napi_env env, napi_value exports) {
       {"batchNormTrainingGradient", nullptr, kernel<batchNormTrainingGradientCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormInference", nullptr, kernel<batchNormInferenceCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamUpdate", nullptr, kernel<adamUpdateCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"add", nullptr, kernel<addCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"biasAdd", nullptr, kernel<biasAddCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"columnSums", nullptr, kernel<columnSumsCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"relu", nullptr, kernel<reluCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reluGradient", nullptr, kernel<reluGradientCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

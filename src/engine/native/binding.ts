@@ -21,6 +21,9 @@ export interface NativeBinding {
   batchNormTrainingGradient(heap: ArrayBuffer, args: Float64Array): void;
   batchNormInference(heap: ArrayBuffer, args: Float64Array): void;
   adamUpdate(heap: ArrayBuffer, args: Float64Array): void;
+  add(heap: ArrayBuffer, args: Float64Array): void;
+  biasAdd(heap: ArrayBuffer, args: Float64Array): void;
+  columnSums(heap: ArrayBuffer, args: Float64Array): void;
   relu(heap: ArrayBuffer, args: Float64Array): void;
   reluGradient(heap: ArrayBuffer, args: Float64Array): void;
 }
@@ -29,7 +32,7 @@ export interface NativeBinding {
 const nativeFunctions: ReadonlyArray<keyof NativeBinding> = [
   "setThreads", "threads", "implementation", "onednnVersion", "conv2d", "conv2dBackpropInput", "conv2dBackpropFilter",
   "matMul", "maxPool", "maxPoolGradient", "batchNormTraining", "batchNormTrainingGradient", "batchNormInference",
-  "adamUpdate", "relu", "reluGradient",
+  "adamUpdate", "add", "biasAdd", "columnSums", "relu", "reluGradient",
 ];
 
 export type NativeLoad = { ok: true; binding: NativeBinding } | { ok: false; why: string };

@@ -62,6 +62,12 @@ void batchNormTrainingGradient(int64_t rows, int64_t channels, const float* dy, 
 void batchNormInference(int64_t rows, int64_t channels, const float* x, const float* mean, const float* variance,
                         const float* scale, const float* offset, float epsilon, float* y);
 
+void add(int64_t size, const float* a, const float* b, float* y);
+// y[r, c] = x[r, c] + bias[c].
+void biasAdd(int64_t rows, int64_t channels, const float* x, const float* bias, float* y);
+// sums[c] = Σ over r of x[r, c].
+void columnSums(int64_t rows, int64_t channels, const float* x, float* sums);
+
 void relu(int64_t size, const float* x, float* y);
 // dx = dy where x > 0, else 0.
 void reluGradient(int64_t size, const float* dy, const float* x, float* dx);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 #include "kernels.h"
 
@@ -38,31 +39,40 @@ void maxPoolGradient(const Window& w, const float* dy, const float* x, float* dx
   const int64_t c = w.inChannels;
   const int threads = threadsFor(kMemoryWork * w.batch * w.inHeight * w.inWidth * c);
   // Windows of one image can overlap, so threads split the batch: no two threads write the same pixel.
-#pragma omp parallel for schedule(static) num_threads(threads)
-  for (int64_t b = 0; b < w.batch; b++) {
-    std::memset(dx + b * w.inHeight * w.inWidth * c, 0, sizeof(float) * w.inHeight * w.inWidth * c);
-    for (int64_t oh = 0; oh < w.outHeight; oh++) {
-      const int64_t rowStart = oh * w.strideHeight - w.padTop;
-      const int64_t rowFrom = std::max<int64_t>(0, rowStart);
-      const int64_t rowTo = std::min(w.inHeight, rowStart + w.filterHeight);
-      for (int64_t ow = 0; ow < w.outWidth; ow++) {
-        const int64_t columnStart = ow * w.strideWidth - w.padLeft;
-        const int64_t columnFrom = std::max<int64_t>(0, columnStart);
-        const int64_t columnTo = std::min(w.inWidth, columnStart + w.filterWidth);
-        const float* gradient = dy + ((b * w.outHeight + oh) * w.outWidth + ow) * c;
-        for (int64_t k = 0; k < c; k++) {
-          float best = -std::numeric_limits<float>::infinity();
-          int64_t bestIndex = -1;
+#pragma omp parallel num_threads(threads)
+  {
+    // The running maximum of every channel of one window, and where it is; the loop over channels is contiguous.
+    std::vector<float> best(c);
+    std::vector<int64_t> where(c);
+#pragma omp for schedule(static)
+    for (int64_t b = 0; b < w.batch; b++) {
+      std::memset(dx + b * w.inHeight * w.inWidth * c, 0, sizeof(float) * w.inHeight * w.inWidth * c);
+      for (int64_t oh = 0; oh < w.outHeight; oh++) {
+        const int64_t rowStart = oh * w.strideHeight - w.padTop;
+        const int64_t rowFrom = std::max<int64_t>(0, rowStart);
+        const int64_t rowTo = std::min(w.inHeight, rowStart + w.filterHeight);
+        for (int64_t ow = 0; ow < w.outWidth; ow++) {
+          const int64_t columnStart = ow * w.strideWidth - w.padLeft;
+          const int64_t columnFrom = std::max<int64_t>(0, columnStart);
+          const int64_t columnTo = std::min(w.inWidth, columnStart + w.filterWidth);
+          std::fill(best.begin(), best.end(), -std::numeric_limits<float>::infinity());
+          std::fill(where.begin(), where.end(), -1);
+          // Row-major over the window, and a strict comparison: the first maximum wins ties, as in tfjs.
           for (int64_t ih = rowFrom; ih < rowTo; ih++) {
             for (int64_t iw = columnFrom; iw < columnTo; iw++) {
-              const int64_t index = ((b * w.inHeight + ih) * w.inWidth + iw) * c + k;
-              if (x[index] > best) {
-                best = x[index];
-                bestIndex = index;
+              const int64_t pixel = ((b * w.inHeight + ih) * w.inWidth + iw) * c;
+              const float* in = x + pixel;
+              for (int64_t k = 0; k < c; k++) {
+                const bool larger = in[k] > best[k];
+                best[k] = larger ? in[k] : best[k];
+                where[k] = larger ? pixel + k : where[k];
               }
             }
           }
-          if (bestIndex >= 0) dx[bestIndex] += gradient[k];
+          const float* gradient = dy + ((b * w.outHeight + oh) * w.outWidth + ow) * c;
+          for (int64_t k = 0; k < c; k++) {
+            if (where[k] >= 0) dx[where[k]] += gradient[k];
+          }
         }
       }
     }
