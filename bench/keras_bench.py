@@ -18,18 +18,14 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from tensorflow import keras  # noqa: E402
 
+from mnist_idx import read_mnist as read_idx  # noqa: E402
+
 INFERENCE_IMAGES = 2048
 
 
 def read_mnist(directory, limit):
-    with open(os.path.join(directory, "train-images-idx3-ubyte"), "rb") as f:
-        images = np.frombuffer(f.read(), dtype=np.uint8, offset=16)
-    with open(os.path.join(directory, "train-labels-idx1-ubyte"), "rb") as f:
-        labels = np.frombuffer(f.read(), dtype=np.uint8, offset=8)
-    count = min(limit, labels.shape[0])
-    x = images[: count * 784].reshape(count, 28, 28, 1).astype(np.float32) / 255.0
-    y = keras.utils.to_categorical(labels[:count], 10).astype(np.float32)
-    return x, y
+    images, labels = read_idx(directory, limit)
+    return images[..., None], keras.utils.to_categorical(labels, 10).astype(np.float32)
 
 
 def build(name):

@@ -17,18 +17,14 @@ import numpy as np
 import torch
 from torch import nn
 
+from mnist_idx import read_mnist as read_idx  # noqa: E402
+
 INFERENCE_IMAGES = 2048
 
 
 def read_mnist(directory, limit):
-    with open(os.path.join(directory, "train-images-idx3-ubyte"), "rb") as f:
-        images = np.frombuffer(f.read(), dtype=np.uint8, offset=16)
-    with open(os.path.join(directory, "train-labels-idx1-ubyte"), "rb") as f:
-        labels = np.frombuffer(f.read(), dtype=np.uint8, offset=8)
-    count = min(limit, labels.shape[0])
-    x = torch.from_numpy(images[: count * 784].reshape(count, 1, 28, 28).astype(np.float32) / 255.0)
-    y = torch.from_numpy(labels[:count].astype(np.int64))
-    return x, y
+    images, labels = read_idx(directory, limit)
+    return torch.from_numpy(images[:, None, :, :].copy()), torch.from_numpy(labels.astype(np.int64))
 
 
 def build(name):

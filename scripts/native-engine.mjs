@@ -4,7 +4,7 @@
 // on wasm, and build/engine/status.json records why, so that useBestBackend() can say so in its one line.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 const flags = ["-std=c++17", "-O3", "-march=native", "-fopenmp", "-shared", "-fPIC", "-DNODE_GYP_MODULE_NAME=cnnlab_engine"];
@@ -76,7 +76,12 @@ export function ensureNativeEngine(root, say) {
   if (!oneDnn.ok) return notBuilt("oneDNN not found", "sudo apt-get install libdnnl-dev (macOS: brew install onednn libomp)");
   say("compiling the native engine (oneDNN + OpenMP kernels) for this processor...");
   const started = Date.now();
-  const compiled = probe(cxx.command, [...flags, ...oneDnn.extra, `-I${headers}`, ...files.filter((name) => name.endsWith(".cc")).map((name) => join(sources, name)), "-ldnnl", "-o", addon]);
+  // Written beside and renamed over the old one: a kernel or notebook that has the old one loaded keeps its copy
+  // (overwriting a loaded shared library in place can crash the process using it).
+  const fresh = `${addon}.${process.pid}.tmp`;
+  const compiled = probe(cxx.command, [...flags, ...oneDnn.extra, `-I${headers}`, ...files.filter((name) => name.endsWith(".cc")).map((name) => join(sources, name)), "-ldnnl", "-o", fresh]);
+  if (compiled.ok) renameSync(fresh, addon);
+  else rmSync(fresh, { force: true });
   if (!compiled.ok) {
     process.stderr.write(compiled.stderr.split("\n").slice(0, 30).join("\n") + "\n");
     return notBuilt("the C++ compiler failed on src/engine/native (first errors above)", "report the errors above as a cnnlab bug");

@@ -1,61 +1,14 @@
 // Batch normalisation over channels-last tensors viewed as [rows, channels]. tfjs builds a training-mode batch
 // norm from about 30 small kernels (moments, normalise, and their gradients, each a pass over the activations);
-// here the forward pass is three passes and the backward pass two, spread over the threads by rows.
-#include <omp.h>
-
+// here each direction makes two passes over the activations, spread over the threads by rows.
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
+#include "channel_sums.h"
 #include "kernels.h"
 
 namespace cnnlab {
-namespace {
-
-// Two per-channel sums, of first(row, channel) and second(row, channel) over all rows, in one pass. Each thread
-// sums blocks of rows in float (the inner loop over channels vectorises) and adds each block's sums in double.
-template <typename First, typename Second>
-void channelSums(int64_t rows, int64_t channels, std::vector<double>& firstTotal, std::vector<double>& secondTotal,
-                 First first, Second second) {
-  const int threadCount = threadsFor(kMemoryWork * rows * channels);
-  std::vector<double> partial(static_cast<size_t>(threadCount) * channels * 2, 0.0);
-  constexpr int64_t block = 64;
-#pragma omp parallel num_threads(threadCount)
-  {
-    const int thread = omp_get_thread_num();
-    const int used = omp_get_num_threads();
-    const int64_t from = rows * thread / used;
-    const int64_t to = rows * (thread + 1) / used;
-    double* mine = partial.data() + static_cast<size_t>(thread) * channels * 2;
-    std::vector<float> blockFirst(channels), blockSecond(channels);
-    for (int64_t start = from; start < to; start += block) {
-      std::fill(blockFirst.begin(), blockFirst.end(), 0.f);
-      std::fill(blockSecond.begin(), blockSecond.end(), 0.f);
-      const int64_t end = std::min(to, start + block);
-      for (int64_t r = start; r < end; r++) {
-        for (int64_t c = 0; c < channels; c++) {
-          blockFirst[c] += first(r, c);
-          blockSecond[c] += second(r, c);
-        }
-      }
-      for (int64_t c = 0; c < channels; c++) {
-        mine[c] += blockFirst[c];
-        mine[channels + c] += blockSecond[c];
-      }
-    }
-  }
-  firstTotal.assign(channels, 0.0);
-  secondTotal.assign(channels, 0.0);
-  for (int t = 0; t < threadCount; t++) {
-    const double* theirs = partial.data() + static_cast<size_t>(t) * channels * 2;
-    for (int64_t c = 0; c < channels; c++) {
-      firstTotal[c] += theirs[c];
-      secondTotal[c] += theirs[channels + c];
-    }
-  }
-}
-
-}  // namespace
 
 void batchNormTraining(int64_t rows, int64_t channels, const float* x, const float* scale, const float* offset,
                        float epsilon, float* y, float* mean, float* variance) {

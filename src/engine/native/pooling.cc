@@ -8,6 +8,22 @@
 #include "kernels.h"
 
 namespace cnnlab {
+namespace {
+
+/** The input rows (or columns) a pooling window covers, clipped to the input: padding never wins a maximum. */
+struct Span {
+  int64_t from, to;
+};
+Span rowsOf(const Window& w, int64_t oh) {
+  const int64_t start = oh * w.strideHeight - w.padTop;
+  return {std::max<int64_t>(0, start), std::min(w.inHeight, start + w.filterHeight)};
+}
+Span columnsOf(const Window& w, int64_t ow) {
+  const int64_t start = ow * w.strideWidth - w.padLeft;
+  return {std::max<int64_t>(0, start), std::min(w.inWidth, start + w.filterWidth)};
+}
+
+}  // namespace
 
 void maxPool(const Window& w, const float* x, float* y) {
   const int64_t c = w.inChannels;
@@ -15,17 +31,13 @@ void maxPool(const Window& w, const float* x, float* y) {
 #pragma omp parallel for collapse(2) schedule(static) num_threads(threads)
   for (int64_t b = 0; b < w.batch; b++) {
     for (int64_t oh = 0; oh < w.outHeight; oh++) {
-      const int64_t rowStart = oh * w.strideHeight - w.padTop;
-      const int64_t rowFrom = std::max<int64_t>(0, rowStart);
-      const int64_t rowTo = std::min(w.inHeight, rowStart + w.filterHeight);
+      const Span rows = rowsOf(w, oh);
       for (int64_t ow = 0; ow < w.outWidth; ow++) {
-        const int64_t columnStart = ow * w.strideWidth - w.padLeft;
-        const int64_t columnFrom = std::max<int64_t>(0, columnStart);
-        const int64_t columnTo = std::min(w.inWidth, columnStart + w.filterWidth);
+        const Span columns = columnsOf(w, ow);
         float* out = y + ((b * w.outHeight + oh) * w.outWidth + ow) * c;
         std::fill(out, out + c, -std::numeric_limits<float>::infinity());
-        for (int64_t ih = rowFrom; ih < rowTo; ih++) {
-          for (int64_t iw = columnFrom; iw < columnTo; iw++) {
+        for (int64_t ih = rows.from; ih < rows.to; ih++) {
+          for (int64_t iw = columns.from; iw < columns.to; iw++) {
             const float* in = x + ((b * w.inHeight + ih) * w.inWidth + iw) * c;
             for (int64_t k = 0; k < c; k++) out[k] = std::max(out[k], in[k]);
           }
@@ -48,18 +60,14 @@ void maxPoolGradient(const Window& w, const float* dy, const float* x, float* dx
     for (int64_t b = 0; b < w.batch; b++) {
       std::memset(dx + b * w.inHeight * w.inWidth * c, 0, sizeof(float) * w.inHeight * w.inWidth * c);
       for (int64_t oh = 0; oh < w.outHeight; oh++) {
-        const int64_t rowStart = oh * w.strideHeight - w.padTop;
-        const int64_t rowFrom = std::max<int64_t>(0, rowStart);
-        const int64_t rowTo = std::min(w.inHeight, rowStart + w.filterHeight);
+        const Span rows = rowsOf(w, oh);
         for (int64_t ow = 0; ow < w.outWidth; ow++) {
-          const int64_t columnStart = ow * w.strideWidth - w.padLeft;
-          const int64_t columnFrom = std::max<int64_t>(0, columnStart);
-          const int64_t columnTo = std::min(w.inWidth, columnStart + w.filterWidth);
+          const Span columns = columnsOf(w, ow);
           std::fill(best.begin(), best.end(), -std::numeric_limits<float>::infinity());
           std::fill(where.begin(), where.end(), -1);
           // Row-major over the window, and a strict comparison: the first maximum wins ties, as in tfjs.
-          for (int64_t ih = rowFrom; ih < rowTo; ih++) {
-            for (int64_t iw = columnFrom; iw < columnTo; iw++) {
+          for (int64_t ih = rows.from; ih < rows.to; ih++) {
+            for (int64_t iw = columns.from; iw < columns.to; iw++) {
               const int64_t pixel = ((b * w.inHeight + ih) * w.inWidth + iw) * c;
               const float* in = x + pixel;
               for (int64_t k = 0; k < c; k++) {
