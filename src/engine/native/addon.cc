@@ -194,28 +194,31 @@ napi_value versionFunction(napi_env env, napi_callback_info) {
   return result;
 }
 
+// Enumerable and replaceable like a JavaScript module's functions (a profiler can wrap them).
+constexpr auto kMethod = static_cast<napi_property_attributes>(napi_writable | napi_enumerable | napi_configurable);
+
 napi_value initialise(napi_env env, napi_value exports) {
   const napi_property_descriptor functions[] = {
-      {"setThreads", nullptr, setThreadsFunction, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"setParallelThreshold", nullptr, setParallelThresholdFunction, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"threads", nullptr, threadsFunction, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"implementation", nullptr, implementationFunction, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"onednnVersion", nullptr, versionFunction, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"conv2d", nullptr, kernel<conv2dCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"conv2dBackpropInput", nullptr, kernel<conv2dBackpropInputCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"conv2dBackpropFilter", nullptr, kernel<conv2dBackpropFilterCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"matMul", nullptr, kernel<matMulCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"maxPool", nullptr, kernel<maxPoolCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"maxPoolGradient", nullptr, kernel<maxPoolGradientCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"batchNormTraining", nullptr, kernel<batchNormTrainingCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"batchNormTrainingGradient", nullptr, kernel<batchNormTrainingGradientCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"batchNormInference", nullptr, kernel<batchNormInferenceCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"adamUpdate", nullptr, kernel<adamUpdateCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"add", nullptr, kernel<addCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"biasAdd", nullptr, kernel<biasAddCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"columnSums", nullptr, kernel<columnSumsCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"relu", nullptr, kernel<reluCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"reluGradient", nullptr, kernel<reluGradientCall>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setThreads", nullptr, setThreadsFunction, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"setParallelThreshold", nullptr, setParallelThresholdFunction, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"threads", nullptr, threadsFunction, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"implementation", nullptr, implementationFunction, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"onednnVersion", nullptr, versionFunction, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"conv2d", nullptr, kernel<conv2dCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"conv2dBackpropInput", nullptr, kernel<conv2dBackpropInputCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"conv2dBackpropFilter", nullptr, kernel<conv2dBackpropFilterCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"matMul", nullptr, kernel<matMulCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"maxPool", nullptr, kernel<maxPoolCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"maxPoolGradient", nullptr, kernel<maxPoolGradientCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"batchNormTraining", nullptr, kernel<batchNormTrainingCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"batchNormTrainingGradient", nullptr, kernel<batchNormTrainingGradientCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"batchNormInference", nullptr, kernel<batchNormInferenceCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"adamUpdate", nullptr, kernel<adamUpdateCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"add", nullptr, kernel<addCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"biasAdd", nullptr, kernel<biasAddCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"columnSums", nullptr, kernel<columnSumsCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"relu", nullptr, kernel<reluCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"reluGradient", nullptr, kernel<reluGradientCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;
