@@ -48,7 +48,8 @@ let pending: Promise<BackendInfo> | undefined;
 
 /**
  * Chooses the fastest tfjs backend that works here, registers cnnlab's training kernels for it, and prints one
- * line saying which backend and why (for example `cnnlab engine: wasm (SIMD, 1 thread) — tfjs-node not installed`).
+ * line saying which backend and why (for example `cnnlab engine: native (oneDNN 2.6.3 + OpenMP kernels on wasm, 2 threads)`,
+ * or `cnnlab engine: wasm (SIMD, 1 thread) — native engine not built: oneDNN not found (fix: …); tfjs-node not installed`).
  *
  * Order: `native` (tfjs's wasm backend with cnnlab's kernels compiled at set-up: oneDNN convolutions and matrix
  * products, fused batch norm, on every core) if it was built here, else `tensorflow` (tfjs-node) if it loads, else
@@ -63,7 +64,7 @@ let pending: Promise<BackendInfo> | undefined;
  * @example
  * ```ts
  * import { useBestBackend } from "cnnlab";
- * const info = await useBestBackend();   // prints: cnnlab engine: wasm (SIMD, 1 thread) — tfjs-node not installed
+ * const info = await useBestBackend();   // prints: cnnlab engine: native (oneDNN 2.6.3 + OpenMP kernels on wasm, 2 threads)
  * ```
  */
 export function useBestBackend(options: UseBestBackendOptions = {}): Promise<BackendInfo> {
