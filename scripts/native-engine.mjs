@@ -28,15 +28,15 @@ function compiler() {
   return undefined;
 }
 
-/** oneDNN's header and library, found by compiling and linking a two-line program against them. */
-function findOneDnn(cxx, directory) {
-  const test = join(directory, "onednn-probe.cc");
-  writeFileSync(test, "#include <oneapi/dnnl/dnnl.hpp>\nint main() { dnnl::engine e(dnnl::engine::kind::cpu, 0); return 0; }\n");
-  const extra = process.platform === "darwin" ? ["-I/opt/homebrew/include", "-L/opt/homebrew/lib"] : [];
-  const result = probe(cxx, ["-std=c++17", ...extra, test, "-ldnnl", "-o", join(directory, "onednn-probe")]);
+/** Whether a small program compiles and links with `flags`; the first error line if not. */
+function compiles(cxx, directory, name, program, flags) {
+  const test = join(directory, `${name}.cc`);
+  writeFileSync(test, program);
+  // Libraries after the source: linkers with --as-needed drop a library named before the code that uses it.
+  const result = probe(cxx, ["-std=c++17", test, ...flags, "-o", join(directory, name)]);
   rmSync(test, { force: true });
-  rmSync(join(directory, "onednn-probe"), { force: true });
-  return result.ok ? { ok: true, extra } : { ok: false, why: result.stderr.split("\n").find((line) => /error/.test(line)) ?? "" };
+  rmSync(join(directory, name), { force: true });
+  return result.ok ? { ok: true } : { ok: false, why: result.stderr.split("\n").find((line) => /error/.test(line)) ?? "" };
 }
 
 /**
@@ -52,7 +52,7 @@ export function ensureNativeEngine(root, say) {
   const cxx = compiler();
   const hash = createHash("sha256");
   for (const name of files) hash.update(name).update(readFileSync(join(sources, name)));
-  hash.update(readFileSync(new URL(import.meta.url))).update(cxx?.version ?? "no compiler").update(process.arch);
+  hash.update(readFileSync(new URL(import.meta.url))).update(cxx?.command ?? "").update(cxx?.version ?? "no compiler").update(process.arch);
   const want = hash.digest("hex");
   mkdirSync(output, { recursive: true });
   if (existsSync(statusFile)) {
@@ -72,14 +72,18 @@ export function ensureNativeEngine(root, say) {
   if (cxx === undefined) return notBuilt("no C++ compiler found", "install one (Debian/Ubuntu: sudo apt-get install build-essential)");
   const headers = nodeHeaders();
   if (headers === undefined) return notBuilt(`Node-API headers (node_api.h) not found beside ${process.execPath}`, "install Node.js with its headers (the official tarball, or Debian's nodejs package)");
-  const oneDnn = findOneDnn(cxx.command, output);
-  if (!oneDnn.ok) return notBuilt("oneDNN not found", "sudo apt-get install libdnnl-dev (macOS: brew install onednn libomp)");
+  // Homebrew's prefix on Apple silicon is not on the compiler's default paths.
+  const extra = process.platform === "darwin" ? ["-I/opt/homebrew/include", "-L/opt/homebrew/lib"] : [];
+  const openMp = compiles(cxx.command, output, "openmp-probe", "#include <omp.h>\nint main() { return omp_get_max_threads() > 0 ? 0 : 1; }\n", [...extra, "-fopenmp"]);
+  if (!openMp.ok) return notBuilt(`${cxx.command} has no OpenMP (-fopenmp)`, "use GCC or an LLVM clang with libomp (macOS: brew install libomp llvm, then CXX=$(brew --prefix llvm)/bin/clang++)");
+  const oneDnn = compiles(cxx.command, output, "onednn-probe", "#include <oneapi/dnnl/dnnl.hpp>\nint main() { dnnl::engine e(dnnl::engine::kind::cpu, 0); return 0; }\n", [...extra, "-ldnnl"]);
+  if (!oneDnn.ok) return notBuilt("oneDNN not found", "sudo apt-get install libdnnl-dev (macOS: brew install onednn)");
   say("compiling the native engine (oneDNN + OpenMP kernels) for this processor...");
   const started = Date.now();
   // Written beside and renamed over the old one: a kernel or notebook that has the old one loaded keeps its copy
   // (overwriting a loaded shared library in place can crash the process using it).
   const fresh = `${addon}.${process.pid}.tmp`;
-  const compiled = probe(cxx.command, [...flags, ...oneDnn.extra, `-I${headers}`, ...files.filter((name) => name.endsWith(".cc")).map((name) => join(sources, name)), "-ldnnl", "-o", fresh]);
+  const compiled = probe(cxx.command, [...flags, ...extra, `-I${headers}`, ...files.filter((name) => name.endsWith(".cc")).map((name) => join(sources, name)), "-ldnnl", "-o", fresh]);
   if (compiled.ok) renameSync(fresh, addon);
   else rmSync(fresh, { force: true });
   if (!compiled.ok) {
