@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { exportToHtml, viewOffline } from "./htmlExport";
 import { LabSession, buildDir, fixtureNotebooks, lessonNotebooks, repositoryRoot, stem } from "./labSession";
 import { summariseSavedNotebook } from "./savedNotebook";
-import { showsTrainingProgress, userVisibleProblems } from "./userVisibleChecks";
+import { needsLiveOutput, userVisibleProblems } from "./userVisibleChecks";
 
 /** Generous: a fast-mode lesson takes well under this; a hang should still end the suite in time. */
 const runAllLimitMilliseconds = 6 * 60_000;
@@ -81,7 +81,8 @@ describe("lessons in JupyterLab in Chromium (issue 8)", function () {
         const totalSeconds = (Date.now() - started) / 1000;
         executed.push({ notebookPath, isLesson, plotlyFigures: saved.plotlyFigures, runAllSeconds, totalSeconds });
 
-        const liveOutput = !isLesson || showsTrainingProgress(saved.code);
+        const liveOutput = needsLiveOutput(isLesson, live);
+        if (isLesson && !liveOutput) console.log("      (no training ran long enough to show a progress update: live progress not checked)");
         const problems = userVisibleProblems(saved, rendered, live, { liveOutput });
         // Everything a lesson shows must come from the local server: a student may well be offline.
         for (const url of session.chromium.blockedRequests.splice(0)) problems.push(`the page asked the network for ${url}`);

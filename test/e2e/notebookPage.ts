@@ -40,6 +40,10 @@ export interface LiveOutput {
   codeCell: number;
   /** How many different contents the output showed while its cell was running. */
   distinctStates: number;
+  /** How long the output was on screen while its cell ran, in milliseconds. */
+  visibleMilliseconds: number;
+  /** Whether it is train()'s progress bar ("training [###…]"). */
+  isTrainingProgress: boolean;
 }
 
 /** Numbers the workspaces of the tabs this process opens. */
@@ -128,7 +132,9 @@ export class NotebookPage {
       if (!notebook) throw new Error("no notebook on the page");
       const visibleFor = 100;
       const states = new Map<string, Set<string>>();
-      const recorder = { states, sawRunningCell: false };
+      /** Per output: when it first and last showed while its cell ran, and whether it is a training progress bar. */
+      const lifetimes = new Map<string, { first: number; last: number; progress: boolean }>();
+      const recorder = { states, lifetimes, sawRunningCell: false };
       (window as unknown as { cnnlabLiveOutputs: typeof recorder }).cnnlabLiveOutputs = recorder;
       const signature = (output: Element): string => {
         const parts = [output.textContent ?? ""];
@@ -160,25 +166,37 @@ export class NotebookPage {
             const key = `${cellIndex + 1}:${outputIndex}`;
             running.add(key);
             const current = signature(output);
+            const lifetime = lifetimes.get(key) ?? { first: now, last: now, progress: false };
+            lifetime.last = now;
+            lifetime.progress ||= /training \[/.test(output.textContent ?? "");
+            lifetimes.set(key, lifetime);
             if (showing.get(key)?.signature === current) return;
             retire(key, now);
             showing.set(key, { signature: current, since: now });
           });
         });
         // Outputs whose cell has finished keep their last state on screen: count it as seen.
-        for (const key of Array.from(showing.keys())) if (!running.has(key)) retire(key, now);
+        for (const key of Array.from(showing.keys())) {
+          if (running.has(key)) continue;
+          const lifetime = lifetimes.get(key);
+          if (lifetime) lifetime.last = now;
+          retire(key, now);
+        }
       }).observe(notebook, { subtree: true, childList: true, characterData: true, attributes: true });
     }, panel);
   }
 
   async liveOutputs(): Promise<LiveOutput[]> {
     return this.page.evaluate(() => {
-      const recorder = (window as unknown as { cnnlabLiveOutputs?: { states: Map<string, Set<string>> } })
-        .cnnlabLiveOutputs;
+      const recorder = (window as unknown as {
+        cnnlabLiveOutputs?: { states: Map<string, Set<string>>; lifetimes: Map<string, { first: number; last: number; progress: boolean }> };
+      }).cnnlabLiveOutputs;
       if (!recorder) return [];
-      return [...recorder.states].map(([key, seen]) => ({
+      return [...recorder.lifetimes].map(([key, lifetime]) => ({
         codeCell: Number(key.split(":")[0]),
-        distinctStates: [...seen].filter((state) => state.length > 0).length,
+        distinctStates: [...(recorder.states.get(key) ?? [])].filter((state) => state.length > 0).length,
+        visibleMilliseconds: lifetime.last - lifetime.first,
+        isTrainingProgress: lifetime.progress,
       }));
     });
   }

@@ -34,12 +34,6 @@ export interface SavedNotebookSummary {
   plotlyTitles: string[];
   /** Outputs whose best representation is a PNG: image/png without html or plotly next to it. */
   pngImages: number;
-  /** All code joined, to tell lessons that train (and must show live progress) from ones that do not. */
-  code: string;
-}
-
-function joined(text: string | string[] | undefined): string {
-  return Array.isArray(text) ? text.join("") : text ?? "";
 }
 
 function titleText(title: unknown): string | undefined {
@@ -68,12 +62,10 @@ export function summariseSavedNotebook(path: string): SavedNotebookSummary {
     plotlyFigures: 0,
     plotlyTitles: [],
     pngImages: 0,
-    code: "",
   };
   for (const cell of notebook.cells) {
     if (cell.cell_type !== "code") continue;
     summary.codeCells += 1;
-    summary.code += joined(cell.source) + "\n";
     if (typeof cell.execution_count === "number") summary.executedCodeCells += 1;
     for (const output of cell.outputs ?? []) {
       if (output.output_type === "error") {

@@ -2,17 +2,24 @@
  * What a student must see after Run All, as a list of problems (empty when all is well), so one failing lesson
  * reports everything that is wrong with it at once.
  */
+import { MIN_UPDATE_INTERVAL_MS } from "../../src/display/liveOutput";
 import { LiveOutput, RenderedNotebook, cnnlabKernelName } from "./notebookPage";
 import { SavedNotebookSummary } from "./savedNotebook";
+
+/** Long enough for several progress updates: the live output sends at most one per MIN_UPDATE_INTERVAL_MS. */
+export const progressWorthMilliseconds = 5 * MIN_UPDATE_INTERVAL_MS;
 
 export interface Expectations {
   /** The notebook trains or otherwise shows progress: some output must change while its cell runs. */
   liveOutput: boolean;
 }
 
-/** Lessons that call the library's `train(...)` or tfjs's `fit(...)` show live progress while they run. */
-export function showsTrainingProgress(code: string): boolean {
-  return /\btrain\s*\(|\.fit\s*\(/.test(code);
+/**
+ * Notebooks that must show some output changing while its cell runs: the fixtures (a live-output cell made for
+ * it), and lessons whose training lasts long enough for a progress update (a progress bar seen for that long).
+ */
+export function needsLiveOutput(isLesson: boolean, live: LiveOutput[]): boolean {
+  return !isLesson || live.some((output) => output.isTrainingProgress && output.visibleMilliseconds >= progressWorthMilliseconds);
 }
 
 export function userVisibleProblems(
@@ -58,6 +65,13 @@ export function userVisibleProblems(
   const decoded = rendered.images.length - undecoded.length;
   if (decoded < saved.pngImages) {
     problems.push(`${saved.pngImages} PNG image output(s) were sent but only ${decoded} image(s) are shown`);
+  }
+  // A training progress bar on screen for several of its update intervals must have moved; with a fast engine a
+  // fast-mode lesson's trainings can all end before their first update, and then there is nothing to see.
+  for (const output of live) {
+    if (output.isTrainingProgress && output.visibleMilliseconds >= progressWorthMilliseconds && output.distinctStates < 2) {
+      problems.push(`code cell ${output.codeCell}: train()'s progress stood still for ${(output.visibleMilliseconds / 1000).toFixed(1)} s while the cell ran`);
+    }
   }
   if (expectations.liveOutput && !live.some((output) => output.distinctStates >= 2)) {
     problems.push("no output changed while its cell ran: live progress is not visible");
