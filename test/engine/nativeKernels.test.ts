@@ -54,6 +54,57 @@ describe("native engine kernels: against tfjs's cpu kernels and finite differenc
     });
   }
 
+  const depthwise: Array<{ x: number[]; filter: number[]; strides: [number, number]; pad: "same" | "valid" }> = [
+    { x: [1, 5, 5, 1], filter: [3, 3, 1, 1], strides: [1, 1], pad: "same" },
+    { x: [2, 7, 6, 3], filter: [3, 2, 3, 2], strides: [2, 2], pad: "valid" },
+    { x: [3, 9, 8, 5], filter: [3, 3, 5, 1], strides: [2, 1], pad: "same" },
+    { x: [2, 10, 10, 16], filter: [3, 3, 16, 3], strides: [1, 1], pad: "same" },
+  ];
+  for (const c of depthwise) {
+    it(`depthwise convolution forward, fused, and both gradients, x [${c.x}] filter [${c.filter}] strides [${c.strides}] ${c.pad}`, async () => {
+      const random = seededRandom(c.x[3] * 11 + c.filter[3]);
+      const inputs = [randomInput(random, c.x), randomInput(random, c.filter), randomInput(random, [c.filter[2] * c.filter[3]])];
+      const plain = await onBoth(inputs, (x, filter) => tf.depthwiseConv2d(x as tf.Tensor4D, filter as tf.Tensor4D, c.strides, c.pad));
+      assert.ok(relativeError(...plain) <= tolerance, `depthwise conv2d: ${relativeError(...plain)}`);
+      const fused = await onBoth(inputs, (x, filter, bias) =>
+        tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, strides: c.strides, pad: c.pad, bias, activation: "relu" }));
+      assert.ok(relativeError(...fused) <= tolerance, `fused depthwise conv2d: ${relativeError(...fused)}`);
+      const weights = randomInput(random, [plain[0].length]);
+      const loss = (x: tf.Tensor, filter: tf.Tensor) => tf.sum(tf.mul(tf.reshape(tf.depthwiseConv2d(x as tf.Tensor4D, filter as tf.Tensor4D, c.strides, c.pad), [-1]), tf.tensor(weights.values)));
+      for (const which of [0, 1]) {
+        const gradient = await onBoth(inputs, (x, filter) => tf.grads((a: tf.Tensor, b: tf.Tensor) => loss(a, b))([x, filter])[which]);
+        assert.ok(relativeError(...gradient) <= tolerance, `${which === 0 ? "input" : "filter"} gradient vs cpu: ${relativeError(...gradient)}`);
+      }
+      // Linear in x and in the filter: a step of 1 gives exact difference quotients.
+      await useBestBackend({ backend: "native", quiet: true });
+      const x = tf.tensor(inputs[0].values, c.x);
+      const filter = tf.tensor(inputs[1].values, c.filter);
+      const check = checkGradients((a, b) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), [x, filter], { random, step: 1, samples: 12 });
+      check.finiteDifferenceErrors.forEach((error, i) => assert.ok(error <= tolerance, `${i === 0 ? "x" : "filter"} vs finite differences: ${error}`));
+      tf.dispose([x, filter]);
+    });
+  }
+
+  it("a separable convolution layer trains on the native engine as on cpu", async () => {
+    const random = seededRandom(61);
+    const xValues = randomValues(random, 4 * 9 * 9 * 3);
+    const labels = Array.from({ length: 4 }, (_, i) => i % 2);
+    const run = async (engine: BackendName): Promise<Float32Array[]> => {
+      await useBestBackend({ backend: engine, quiet: true });
+      const model = tf.sequential({ layers: [
+        tf.layers.separableConv2d({ inputShape: [9, 9, 3], filters: 4, kernelSize: 3, depthMultiplier: 2, activation: "relu", depthwiseInitializer: tf.initializers.glorotUniform({ seed: 1 }), pointwiseInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 2, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+      ] });
+      model.compile({ optimizer: tf.train.sgd(0.1), loss: "sparseCategoricalCrossentropy" });
+      await model.fit(tf.tensor4d(xValues, [4, 9, 9, 3]), tf.tensor1d(labels), { epochs: 2, batchSize: 4, verbose: 0, shuffle: false });
+      return model.getWeights().map((w) => Float32Array.from(w.dataSync()));
+    };
+    const reference = await run("cpu");
+    const native = await run("native");
+    native.forEach((w, i) => assert.ok(relativeError(w, reference[i]) <= 1e-4, `weights ${i}: ${relativeError(w, reference[i])}`));
+  });
+
   const products: Array<{ a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }> = [
     { a: [5, 7], b: [7, 3], transposeA: false, transposeB: false },
     { a: [7, 5], b: [7, 3], transposeA: true, transposeB: false },

@@ -19,6 +19,9 @@ import { maxPoolGradConfig } from "./maxPoolGrad";
 import { batchMatMulNativeConfig, fusedMatMulNativeConfig } from "./native/batchMatMul";
 import { batchNormTrainingGradientNativeConfig, batchNormTrainingNativeConfig, fusedBatchNormNativeConfig } from "./native/batchNorm";
 import { conv2dNativeConfig, fusedConv2dNativeConfig } from "./native/conv2d";
+import { depthwiseConv2dNativeConfig, fusedDepthwiseConv2dNativeConfig } from "./native/depthwiseConv2d";
+import { depthwiseConv2dBackpropFilterNativeConfig } from "./native/depthwiseConv2dBackpropFilter";
+import { depthwiseConv2dBackpropInputNativeConfig } from "./native/depthwiseConv2dBackpropInput";
 import { conv2dBackpropFilterNativeConfig } from "./native/conv2dBackpropFilter";
 import { conv2dBackpropInputNativeConfig } from "./native/conv2dBackpropInput";
 import { maxPoolNativeConfig } from "./native/maxPool";
@@ -96,6 +99,10 @@ function nativeKernels(binding: NativeBinding): KernelConfig[] {
     fusedConv2dNativeConfig(binding, stock(tf.FusedConv2D)),
     conv2dBackpropInputNativeConfig(binding, conv2dBackpropInputWasmConfig(stockKernel(tf.Conv2DBackpropInput, "wasm"))),
     conv2dBackpropFilterNativeConfig(binding, conv2dBackpropFilterConfig("wasm")),
+    depthwiseConv2dNativeConfig(binding, stock(tf.DepthwiseConv2dNative)),
+    fusedDepthwiseConv2dNativeConfig(binding, stock(tf.FusedDepthwiseConv2D)),
+    depthwiseConv2dBackpropInputNativeConfig(binding),
+    depthwiseConv2dBackpropFilterNativeConfig(binding),
     batchMatMulNativeConfig(binding, stock(tf.BatchMatMul)),
     fusedMatMulNativeConfig(binding, stock(tf._FusedMatMul)),
     maxPoolNativeConfig(binding, stock(tf.MaxPool)),

@@ -54,7 +54,7 @@ struct Call {
     int64_t* fields[] = {&w.batch,       &w.inHeight,       &w.inWidth,       &w.inChannels,   &w.outHeight,
                          &w.outWidth,    &w.outChannels,    &w.filterHeight,  &w.filterWidth,  &w.strideHeight,
                          &w.strideWidth, &w.dilationHeight, &w.dilationWidth, &w.padTop,       &w.padBottom,
-                         &w.padLeft,     &w.padRight};
+                         &w.padLeft,     &w.padRight,       &w.groups};
     for (auto* field : fields) *field = integer(i++);
     return w;
   }

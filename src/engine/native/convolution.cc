@@ -23,7 +23,7 @@ std::string keyOf(const char* kind, const Window& w, int extra, int threads) {
   key << kind << ' ' << threads << ' ' << w.batch << ' ' << w.inHeight << ' ' << w.inWidth << ' ' << w.inChannels << ' ' << w.outHeight
       << ' ' << w.outWidth << ' ' << w.outChannels << ' ' << w.filterHeight << ' ' << w.filterWidth << ' '
       << w.strideHeight << ' ' << w.strideWidth << ' ' << w.dilationHeight << ' ' << w.dilationWidth << ' ' << w.padTop
-      << ' ' << w.padBottom << ' ' << w.padLeft << ' ' << w.padRight << ' ' << extra;
+      << ' ' << w.padBottom << ' ' << w.padLeft << ' ' << w.padRight << ' ' << w.groups << ' ' << extra;
   return key.str();
 }
 
@@ -36,8 +36,19 @@ Descriptors describe(const Window& w) {
   Descriptors d;
   d.input = memory::desc({w.batch, w.inChannels, w.inHeight, w.inWidth}, f32, tag::nhwc);
   d.output = memory::desc({w.batch, w.outChannels, w.outHeight, w.outWidth}, f32, tag::nhwc);
-  d.filterAny = memory::desc({w.outChannels, w.inChannels, w.filterHeight, w.filterWidth}, f32, tag::any);
-  d.filterUser = memory::desc({w.outChannels, w.inChannels, w.filterHeight, w.filterWidth}, f32, tag::hwio);
+  if (w.groups == 1) {
+    d.filterAny = memory::desc({w.outChannels, w.inChannels, w.filterHeight, w.filterWidth}, f32, tag::any);
+    d.filterUser = memory::desc({w.outChannels, w.inChannels, w.filterHeight, w.filterWidth}, f32, tag::hwio);
+  } else {
+    // Grouped weights are [groups, out per group, in per group, kh, kw]; tfjs's depthwise filter is
+    // [kh, kw, channel (= group), multiplier (= output within the group)], described here by its strides.
+    const int64_t perGroupOut = w.outChannels / w.groups;
+    const int64_t perGroupIn = w.inChannels / w.groups;
+    const memory::dims dims{w.groups, perGroupOut, perGroupIn, w.filterHeight, w.filterWidth};
+    const int64_t pixel = w.inChannels * perGroupOut;
+    d.filterAny = memory::desc(dims, f32, tag::any);
+    d.filterUser = memory::desc(dims, f32, memory::dims{perGroupOut, 1, pixel, w.filterWidth * pixel, pixel});
+  }
   d.bias = memory::desc({w.outChannels}, f32, tag::x);
   d.strides = {w.strideHeight, w.strideWidth};
   // oneDNN counts dilation from 0 (no gaps), tfjs from 1.

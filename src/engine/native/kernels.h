@@ -15,6 +15,9 @@ struct Window {
   int64_t strideHeight, strideWidth;
   int64_t dilationHeight, dilationWidth;
   int64_t padTop, padBottom, padLeft, padRight;
+  // 1 for a plain convolution; inChannels for a depthwise one, whose filter is tfjs's [kh, kw, ci, multiplier] and
+  // whose output channel c · multiplier + m comes from input channel c.
+  int64_t groups;
 };
 
 enum class Activation { none = 0, relu = 1 };
@@ -33,7 +36,8 @@ void setParallelThreshold(double work);
 /** Which oneDNN implementation ran the last primitive of each kind (for the engine line and the tests). */
 const char* implementationOf(const char* kind);
 
-// y = activation(conv2d(x, filter) + bias); filter is [kh, kw, ci, co] (tfjs's layout); bias may be null.
+// y = activation(conv2d(x, filter) + bias); filter is [kh, kw, ci, co] (tfjs's layout) or, with groups > 1,
+// [kh, kw, ci, multiplier]; bias may be null.
 void conv2d(const Window& w, const float* x, const float* filter, const float* bias, float* y, Activation activation);
 // dx = the input gradient of conv2d, from dy and the filter.
 void conv2dBackpropInput(const Window& w, const float* dy, const float* filter, float* dx);

@@ -2,9 +2,10 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Conv2DAttrs, Conv2DInputs, FusedConv2DAttrs, FusedConv2DInputs, KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
 import { activationCode, Binding, packArguments, WasmHeap, windowArguments, Present } from "./heap";
 
-type KernelArguments = Parameters<KernelFunc>[0];
+export type KernelArguments = Parameters<KernelFunc>[0];
 
-function convolve(binding: Binding, args: KernelArguments, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, activation: number): TensorInfo {
+/** y = activation(conv(x, filter) + bias) in oneDNN; `depthwise` reads the filter as [kh, kw, ci, multiplier]. */
+export function convolve(binding: Binding, args: KernelArguments, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, activation: number, depthwise = false): TensorInfo {
   const attrs = args.attrs as unknown as Conv2DAttrs;
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
@@ -13,10 +14,11 @@ function convolve(binding: Binding, args: KernelArguments, x: TensorInfo, filter
     attrs.dilations,
     attrs.pad,
     attrs.dimRoundingMode,
+    depthwise,
   );
   const heap = new WasmHeap(args.backend);
   const y = heap.allocate([info.batchSize, info.outHeight, info.outWidth, info.outChannels]);
-  binding.conv2d(heap.heap(), packArguments([heap.offset(x), heap.offset(filter), heap.offset(bias), heap.offset(y), activation, ...windowArguments(info)]));
+  binding.conv2d(heap.heap(), packArguments([heap.offset(x), heap.offset(filter), heap.offset(bias), heap.offset(y), activation, ...windowArguments(info, depthwise)]));
   return y;
 }
 

@@ -45,8 +45,11 @@ export function packArguments(values: number[]): Float64Array {
   return argumentBuffer.subarray(0, values.length);
 }
 
-/** The 17 numbers native kernels read as a Window (kernels.h), from tfjs's own convolution or pooling geometry. */
-export function windowArguments(info: tf.backend_util.Conv2DInfo): number[] {
+/**
+ * The 18 numbers native kernels read as a Window (kernels.h), from tfjs's own convolution or pooling geometry;
+ * `depthwise` makes it a convolution with one group per input channel.
+ */
+export function windowArguments(info: tf.backend_util.Conv2DInfo, depthwise = false): number[] {
   return [
     info.batchSize, info.inHeight, info.inWidth, info.inChannels,
     info.outHeight, info.outWidth, info.outChannels,
@@ -54,6 +57,7 @@ export function windowArguments(info: tf.backend_util.Conv2DInfo): number[] {
     info.strideHeight, info.strideWidth,
     info.dilationHeight, info.dilationWidth,
     info.padInfo.top, info.padInfo.bottom, info.padInfo.left, info.padInfo.right,
+    depthwise ? info.inChannels : 1,
   ];
 }
 
