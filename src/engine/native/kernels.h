@@ -25,14 +25,16 @@ enum class Activation { none = 0, relu = 1 };
 void setThreads(int threads);
 int threads();
 /**
- * Threads for a kernel doing `work` (multiply-adds, or bytes moved for memory-bound kernels): waking a sleeping
+ * Threads for a kernel doing `work` (multiply-adds, or kMemoryWork per element for memory-bound kernels): waking a sleeping
  * worker costs tens of microseconds on a virtual machine, more than small kernels take on one thread, so only
  * kernels above a threshold use the pool.
  */
 int threadsFor(double work);
-/** Work per element of a memory-bound pass, in the same units as a multiply-add for threadsFor. */
-extern double kMemoryWork;
-void setParallelThreshold(double work);
+/**
+ * Work per element of a memory-bound pass (pooling, batch norm, ReLU), in threadsFor's units: a pass over about
+ * 750,000 float32 values (a 64 × 28 × 28 × 16 activation) is worth a second thread.
+ */
+constexpr double kMemoryWork = 40;
 /** Which oneDNN implementation ran the last primitive of each kind (for the engine line and the tests). */
 const char* implementationOf(const char* kind);
 
