@@ -19,8 +19,14 @@ function bundleOf(value: unknown): MimeBundle {
 }
 
 describe("display: mimebundles", () => {
+  // Renderers are checked on cpu; the engine the other suites chose is given back afterwards.
+  let previous: string;
   before(async () => {
+    previous = tf.getBackend();
     await tf.setBackend("cpu");
+  });
+  after(async () => {
+    await tf.setBackend(previous);
   });
 
   it("shows a tensor as a PNG plus a text summary with shape, dtype, statistics and NaN/Inf counts", () => {

@@ -11,8 +11,14 @@ function cellCentre(box: { x: number; y: number }, scale: number, row: number, c
 }
 
 describe("display: pictures of tensors", () => {
+  // Renderers are checked on cpu; the engine the other suites chose is given back afterwards.
+  let previous: string;
   before(async () => {
+    previous = tf.getBackend();
     await tf.setBackend("cpu");
+  });
+  after(async () => {
+    await tf.setBackend(previous);
   });
 
   it("draws a heatmap's maximum in the map's top colour, at the maximum's position", async () => {
@@ -141,8 +147,14 @@ describe("display: pictures of tensors", () => {
 });
 
 describe("display: wrong input to the picture functions", () => {
+  // Renderers are checked on cpu; the engine the other suites chose is given back afterwards.
+  let previous: string;
   before(async () => {
+    previous = tf.getBackend();
     await tf.setBackend("cpu");
+  });
+  after(async () => {
+    await tf.setBackend(previous);
   });
 
   const functions: [string, (t: never) => unknown, number[]][] = [

@@ -22,8 +22,14 @@ function plotlyOf(figure: Figure): PlotlyMimeData {
 }
 
 describe("plot: figures", () => {
+  // Renderers are checked on cpu; the engine the other suites chose is given back afterwards.
+  let previous: string;
   before(async () => {
+    previous = tf.getBackend();
     await tf.setBackend("cpu");
+  });
+  after(async () => {
+    await tf.setBackend(previous);
   });
 
   it("bundles a figure as plotly JSON, an HTML fallback with the figure data, and a text description", () => {
