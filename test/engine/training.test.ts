@@ -127,3 +127,39 @@ describe("engine: model.fit of conv nets on wasm and native", function () {
     assert.equal(tf.memory().numTensors, before, "tensors after a fit + dispose cycle");
   });
 });
+
+describe("engine: tf.layers.conv2d in training computes only the gradients the loss needs", function () {
+  this.timeout(60_000);
+
+  for (const engine of ["native", "wasm", "cpu"] as const) {
+    it(`on ${engine}: no input gradient for the first layer, and the same gradients as tfjs's fused convolution`, async function () {
+      requireEngine(this, engine);
+      await useBestBackend({ backend: engine, quiet: true });
+      const random = seededRandom(71);
+      for (const [activation, useBias, strides, padding] of [["linear", false, 1, "same"], ["tanh", true, 2, "valid"], ["relu", true, 1, "same"]] as const) {
+        const layer = tf.layers.conv2d({ inputShape: [9, 8, 3], filters: 4, kernelSize: 3, strides, padding, activation, useBias, kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }), biasInitializer: tf.initializers.randomNormal({ seed: 6 }) });
+        const model = tf.sequential({ layers: [layer, tf.layers.flatten()] });
+        const x = tf.tensor4d(randomValues(random, 2 * 9 * 8 * 3), [2, 9, 8, 3]);
+        const weights = tf.tensor1d(randomValues(random, (model.outputs[0].shape[1] as number)));
+        const variables = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+        const loss = (output: tf.Tensor): tf.Scalar => tf.sum(tf.mul(output, weights));
+        const profile = await tf.profile(() => tf.dispose(tf.variableGrads(() => loss(model.apply(x, { training: true }) as tf.Tensor), variables).grads));
+        assert.ok(!profile.kernelNames.includes(tf.Conv2DBackpropInput), `${activation}: no input gradient computed (ran: ${profile.kernelNames.join(", ")})`);
+        assert.ok(profile.kernelNames.includes(tf.Conv2DBackpropFilter), `${activation}: the filter gradient is computed`);
+        const ours = tf.variableGrads(() => loss(model.apply(x, { training: true }) as tf.Tensor), variables).grads;
+        const reference = tf.variableGrads(() => {
+          const convolved = tf.fused.conv2d({
+            x, filter: variables[0] as unknown as tf.Tensor4D, strides, pad: padding, bias: useBias ? variables[1] : undefined,
+            activation: activation === "tanh" ? "linear" : activation,
+          });
+          return loss(tf.reshape(activation === "tanh" ? tf.tanh(convolved) : convolved, [2, -1]));
+        }, variables).grads;
+        for (const variable of variables) {
+          const error = relativeError(ours[variable.name].dataSync(), reference[variable.name].dataSync());
+          assert.ok(error <= 1e-5, `${activation}: gradient of ${variable.name}: ${error}`);
+        }
+        tf.dispose([x, weights, ...Object.values(ours), ...Object.values(reference)]);
+      }
+    });
+  }
+});

@@ -10,6 +10,7 @@ import { fusedBatchNormGradient } from "../gradients/fusedBatchNormGradient";
 import { reluGradient } from "../gradients/reluGradient";
 import { tileGradient } from "../gradients/tileGradient";
 import { fuseBatchNormalizationTraining } from "../layers/batchNormalization";
+import { skipUnneededConvolutionGradients } from "../layers/convolution";
 import { fuseAdamUpdates } from "../optimizers/adam";
 import { adamUpdateNativeConfig } from "./native/adam";
 import { addNativeConfig } from "./native/add";
@@ -49,6 +50,7 @@ export function registerEngineKernels(engine: BackendName, binding?: NativeBindi
       tf.registerGradient(gradient);
     }
     gradientsRegistered = true;
+    skipUnneededConvolutionGradients();
   }
   if (engine === "tensorflow") return [];
   let configs: KernelConfig[];
