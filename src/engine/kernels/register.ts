@@ -6,6 +6,7 @@ import { avgPoolGradConfig } from "./avgPoolGrad";
 import { conv2dBackpropFilterConfig } from "./conv2dBackpropFilter";
 import { conv2dBackpropInputWasmConfig } from "./conv2dBackpropInput";
 import { batchNormTrainingGradient } from "../gradients/batchNormTrainingGradient";
+import { conv2dGradient } from "../gradients/conv2dGradient";
 import { fusedBatchNormGradient } from "../gradients/fusedBatchNormGradient";
 import { reluGradient } from "../gradients/reluGradient";
 import { tileGradient } from "../gradients/tileGradient";
@@ -35,7 +36,7 @@ let gradientsRegistered = false;
 const ours = new Map<string, Set<string>>();
 
 /** Gradients that replace or add to tfjs's own for every backend (written in tfjs ops where no kernel of ours runs). */
-export const engineGradients = [tileGradient, fusedBatchNormGradient, reluGradient, batchNormTrainingGradient];
+export const engineGradients = [tileGradient, fusedBatchNormGradient, reluGradient, batchNormTrainingGradient, conv2dGradient];
 
 /**
  * Registers cnnlab's kernels for an engine and our gradients (once), and returns the kernel names. The only place in

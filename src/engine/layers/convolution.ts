@@ -21,8 +21,8 @@ let installed = false;
  * convolution. The fused op's gradient computes the input gradient whether or not anything needs it — for the first
  * layer of a net (whose input is the data) that is the most expensive kernel of its backward pass: 0.86 ms of a
  * ~17 ms training step of a small VGG-style net, and more on wasm. The plain ops' gradients are computed only where
- * the loss needs them. Same arithmetic; inference, channels-first data and dilated convolutions keep the layer's own
- * code. Idempotent.
+ * the loss needs them, and dilated layers can be trained (gradients/conv2dGradient.ts; tfjs's fused convolution
+ * refuses them). Same arithmetic; inference and channels-first data keep the layer's own code. Idempotent.
  */
 export function skipUnneededConvolutionGradients(): void {
   if (installed) return;
@@ -31,12 +31,14 @@ export function skipUnneededConvolutionGradients(): void {
   const layerCall = prototype.call;
   prototype.call = function (this: Conv2DLayer, inputs, kwargs) {
     const input = Array.isArray(inputs) ? inputs[0] : inputs;
+    // tfjs convolves with dilation only at stride 1; other combinations keep the layer's own code and its error.
+    const dilated = this.dilationRate.some((rate) => rate !== 1);
     const plainCase = kwargs?.training === true && this.rank === 2 && input.rank === 4 && this.dataFormat === "channelsLast" &&
-      (this.padding === "same" || this.padding === "valid") && this.dilationRate.every((rate) => rate === 1);
+      (this.padding === "same" || this.padding === "valid") && (!dilated || this.strides.every((stride) => stride === 1));
     if (!plainCase) return layerCall.call(this, inputs, kwargs);
     return tf.tidy(() => {
       let output: tf.Tensor = tf.conv2d(input as tf.Tensor4D, this.kernel.read() as tf.Tensor4D, this.strides as [number, number],
-        this.padding as "same" | "valid", "NHWC");
+        this.padding as "same" | "valid", "NHWC", this.dilationRate as [number, number]);
       if (this.bias !== null) output = tf.add(output, this.bias.read());
       return this.activation !== null ? this.activation.apply(output) : output;
     });

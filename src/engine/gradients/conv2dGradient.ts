@@ -1,0 +1,49 @@
+import * as tf from "@tensorflow/tfjs-core";
+import type { Conv2DAttrs, GradConfig, NamedAttrMap, Tensor, Tensor4D } from "@tensorflow/tfjs-core";
+
+/**
+ * Gradient of Conv2D, dilated convolutions included: tfjs's own stops with "dilation rates greater than 1 are not
+ * yet supported in gradients", so a dilated layer — lesson 3's way to grow the receptive field — could not be
+ * trained on any engine. A convolution with dilation d equals one with dilation 1 and the filter spread out, d − 1
+ * zeros between its taps; both gradients follow from that spread filter with the ordinary gradient kernels, which
+ * every backend has, and the filter's gradient is every d-th tap of the spread one. Dilation 1 is tfjs's formula.
+ */
+export const conv2dGradient: GradConfig = {
+  kernelName: tf.Conv2D,
+  inputsToSave: ["x", "filter"],
+  gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
+    const gradient = dy as Tensor4D;
+    const [x, filter] = saved as [Tensor4D, Tensor4D];
+    const { dilations, strides, pad, dataFormat, dimRoundingMode } = attrs as unknown as Conv2DAttrs;
+    const [dilationHeight, dilationWidth] = typeof dilations === "number" ? [dilations, dilations] : dilations ?? [1, 1];
+    const dilated = dilationHeight > 1 || dilationWidth > 1;
+    if (dilated && dataFormat === "NCHW") {
+      throw new Error("conv2d gradient: dilated convolutions train with channels-last data only; use dataFormat 'NHWC' (channelsLast)");
+    }
+    const spread = (): Tensor4D => (dilated ? spreadFilter(filter, dilationHeight, dilationWidth) : filter);
+    const kernelAttrs = { strides, pad, dataFormat, dimRoundingMode };
+    return {
+      x: () => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: gradient, filter: spread() }, { ...kernelAttrs, inputShape: x.shape } as unknown as NamedAttrMap) as Tensor,
+      filter: () => {
+        const shape = dilated ? spreadShape(filter.shape, dilationHeight, dilationWidth) : filter.shape;
+        const full = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: gradient }, { ...kernelAttrs, filterShape: shape } as unknown as NamedAttrMap) as Tensor4D;
+        return dilated ? tf.stridedSlice(full, [0, 0, 0, 0], shape, [dilationHeight, dilationWidth, 1, 1]) : full;
+      },
+    };
+  },
+};
+
+function spreadShape([height, width, inChannels, outChannels]: number[], dilationHeight: number, dilationWidth: number): [number, number, number, number] {
+  return [(height - 1) * dilationHeight + 1, (width - 1) * dilationWidth + 1, inChannels, outChannels];
+}
+
+/** The filter with d − 1 zero rows (columns) after each tap but the last: the dilated filter as a dense one. */
+function spreadFilter(filter: Tensor4D, dilationHeight: number, dilationWidth: number): Tensor4D {
+  const [height, width, inChannels, outChannels] = filter.shape;
+  // One axis at a time keeps every tensor at rank ≤ 5, which every backend's Pad handles.
+  const rows = tf.reshape(tf.pad(tf.reshape(filter, [height, 1, width * inChannels * outChannels]), [[0, 0], [0, dilationHeight - 1], [0, 0]]), [height * dilationHeight, width, inChannels, outChannels]);
+  const rowsKept = tf.slice(rows, [0, 0, 0, 0], [(height - 1) * dilationHeight + 1, width, inChannels, outChannels]);
+  const keptHeight = rowsKept.shape[0];
+  const columns = tf.reshape(tf.pad(tf.reshape(rowsKept, [keptHeight, width, 1, inChannels * outChannels]), [[0, 0], [0, 0], [0, dilationWidth - 1], [0, 0]]), [keptHeight, width * dilationWidth, inChannels, outChannels]);
+  return tf.slice(columns, [0, 0, 0, 0], spreadShape(filter.shape, dilationHeight, dilationWidth)) as Tensor4D;
+}

@@ -1,0 +1,66 @@
+import * as tf from "@tensorflow/tfjs";
+import { strict as assert } from "assert";
+import { useBestBackend, type BackendName } from "../../src/engine";
+import { engines, requireEngine } from "./engines";
+import { checkGradients, randomValues, relativeError, seededRandom } from "./gradientCheck";
+
+const tolerance = 1e-4;
+
+const cases: Array<{ x: [number, number, number, number]; filter: [number, number, number, number]; dilations: [number, number]; pad: "same" | "valid" }> = [
+  { x: [1, 9, 9, 1], filter: [3, 3, 1, 2], dilations: [2, 2], pad: "same" },
+  { x: [3, 11, 8, 3], filter: [3, 2, 3, 4], dilations: [2, 3], pad: "valid" },
+  { x: [2, 7, 10, 2], filter: [2, 3, 2, 3], dilations: [3, 2], pad: "same" },
+];
+
+describe("engine: dilated convolutions train (tfjs has no gradient for them)", function () {
+  this.timeout(60_000);
+  let original: BackendName | undefined;
+  before(async () => {
+    original = (await useBestBackend({ quiet: true })).name;
+  });
+  after(async () => {
+    if (original !== undefined) await useBestBackend({ backend: original, quiet: true });
+  });
+
+  for (const engine of engines) {
+    for (const c of cases) {
+      it(`on ${engine}: conv2d gradients against finite differences, x [${c.x}] filter [${c.filter}] dilations [${c.dilations}] ${c.pad}`, async function () {
+        requireEngine(this, engine);
+        await useBestBackend({ backend: engine, quiet: true });
+        const random = seededRandom(c.x[1] * 7 + c.dilations[1]);
+        const x = tf.tensor4d(randomValues(random, tf.util.sizeFromShape(c.x)), c.x);
+        const filter = tf.tensor4d(randomValues(random, tf.util.sizeFromShape(c.filter)), c.filter);
+        // conv2d is linear in x and in the filter: a step of 1 gives exact difference quotients.
+        const check = checkGradients((a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, c.pad, "NHWC", c.dilations), [x, filter], { random, step: 1, samples: 16 });
+        check.finiteDifferenceErrors.forEach((error, i) => assert.ok(error <= tolerance, `${i === 0 ? "x" : "filter"} vs finite differences: ${error}`));
+        tf.dispose([x, filter]);
+      });
+    }
+
+    it(`on ${engine}: a layer with dilationRate 2 trains, with the same step as on cpu`, async function () {
+      requireEngine(this, engine);
+      const random = seededRandom(81);
+      const xValues = randomValues(random, 4 * 12 * 12 * 2);
+      const labels = [0, 1, 1, 0];
+      const step = async (on: BackendName): Promise<Float32Array[]> => {
+        await useBestBackend({ backend: on, quiet: true });
+        const model = tf.sequential({ layers: [
+          tf.layers.conv2d({ inputShape: [12, 12, 2], filters: 3, kernelSize: 3, dilationRate: 2, padding: "same", activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+          tf.layers.conv2d({ filters: 2, kernelSize: 3, dilationRate: 2, useBias: false, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 2, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+        ] });
+        const before = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
+        model.compile({ optimizer: tf.train.sgd(0.5), loss: "sparseCategoricalCrossentropy" });
+        await model.fit(tf.tensor4d(xValues, [4, 12, 12, 2]), tf.tensor1d(labels), { epochs: 1, batchSize: 4, verbose: 0, shuffle: false });
+        return model.getWeights().map((w, i) => Float32Array.from(w.dataSync()).map((v, j) => v - before[i][j]));
+      };
+      const reference = await step("cpu");
+      const updates = await step(engine);
+      updates.forEach((update, i) => {
+        assert.ok(update.some((v) => v !== 0), `weights ${i} changed`);
+        assert.ok(relativeError(update, reference[i]) <= 1e-3, `weights ${i} update vs cpu: ${relativeError(update, reference[i])}`);
+      });
+    });
+  }
+});
