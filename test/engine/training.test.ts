@@ -130,6 +130,13 @@ describe("engine: model.fit of conv nets on wasm and native", function () {
 
 describe("engine: tf.layers.conv2d in training computes only the gradients the loss needs", function () {
   this.timeout(60_000);
+  let original: BackendName | undefined;
+  before(async () => {
+    original = (await useBestBackend({ quiet: true })).name;
+  });
+  after(async () => {
+    if (original !== undefined) await useBestBackend({ backend: original, quiet: true });
+  });
 
   for (const engine of ["native", "wasm", "cpu"] as const) {
     it(`on ${engine}: no input gradient for the first layer, and the same gradients as tfjs's fused convolution`, async function () {
