@@ -371,7 +371,7 @@ export function renderReport(results: BenchResults): string {
       : "Default engine: not determined (its measurements failed).",
     "",
     "Where the time of one training step goes on the default engine, and on the wasm engine (the default before the",
-    "native engine) for comparison (tf.profile around one `train()` call over one batch, after a warm-up):",
+    "native engine) for comparison (tf.profile around one `train()` call over 8 batches, after a warm-up; per step):",
     "",
     profileTables(results),
     "",

@@ -4,7 +4,7 @@
  * hand:
  *
  *   node dist/bench/training.js --engine wasm --model lenet5 --batch 64 --steps 100 --threads 1
- *   node dist/bench/training.js --engine default --model vgg --profile     (kernel table of one training step)
+ *   node dist/bench/training.js --engine default --model vgg --profile     (kernel table of a training step, averaged over 8)
  *   node dist/bench/training.js --engine default --epoch                   (one full MNIST epoch of LeNet-5)
  *
  * Engines: `default` (whatever `useBestBackend()` picks with no arguments); `native`, `tensorflow`, `wasm`, `cpu` (the
@@ -150,14 +150,20 @@ async function selectEngine(engine: BenchEngine, threads: number): Promise<Pick<
   return { backend: info.name, threads: info.threads, engineLine: info.line };
 }
 
-/** Profiles one training step (one train() call over exactly one batch) and sums the time per kernel. */
+/** Training steps a profile averages over: a single step is at the mercy of one slow call (a thread waking late). */
+const PROFILE_STEPS = 8;
+
+/**
+ * Profiles PROFILE_STEPS training steps (one train() call over that many batches) and reports the time per kernel
+ * per step, averaged over them.
+ */
 async function profileStep(model: tf.LayersModel, data: ImageDataset, batch: number, trainer: Trainer): Promise<StepProfile> {
-  const oneBatch = data.subset(batch);
+  const batches = data.subset(batch * PROFILE_STEPS);
   const start = process.hrtime.bigint();
   const info = await tf.profile(async () => {
-    await trainer(model, oneBatch, batch);
+    await trainer(model, batches, batch);
   });
-  const stepMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const stepMs = Number(process.hrtime.bigint() - start) / 1e6 / PROFILE_STEPS;
   const byKernel = new Map<string, { calls: number; ms: number }>();
   for (const kernel of info.kernels) {
     // A record named after an op scope ("…__op") is a custom-gradient op whose inner kernels are recorded as well;
@@ -165,17 +171,17 @@ async function profileStep(model: tf.LayersModel, data: ImageDataset, batch: num
     if (kernel.name === "" || kernel.name.endsWith("__op")) continue;
     const time = await kernel.kernelTimeMs;
     const entry = byKernel.get(kernel.name) ?? { calls: 0, ms: 0 };
-    entry.calls++;
-    entry.ms += typeof time === "number" ? time : 0;
+    entry.calls += 1 / PROFILE_STEPS;
+    entry.ms += (typeof time === "number" ? time : 0) / PROFILE_STEPS;
     byKernel.set(kernel.name, entry);
   }
   const entries = [...byKernel.entries()];
   const kernelMs = entries.reduce((sum, [, entry]) => sum + entry.ms, 0);
-  const kernelCalls = entries.reduce((sum, [, entry]) => sum + entry.calls, 0);
+  const kernelCalls = Math.round(entries.reduce((sum, [, entry]) => sum + entry.calls, 0));
   const kernels = entries
     .sort((a, b) => b[1].ms - a[1].ms)
     .slice(0, PROFILE_TOP)
-    .map(([kernel, { calls, ms }]) => ({ kernel, calls, ms, share: kernelMs > 0 ? ms / kernelMs : 0 }));
+    .map(([kernel, { calls, ms }]) => ({ kernel, calls: Math.round(calls * 10) / 10, ms, share: kernelMs > 0 ? ms / kernelMs : 0 }));
   return { stepMs, kernelMs, kernelCalls, kernels };
 }
 
@@ -222,7 +228,7 @@ async function measure(result: TrainingResult, engine: BenchEngine, mode: { prof
   // caches; one train() call over one batch does all of that, so the timed call below sees steady state.
   await trainer(model, data.train.subset(result.batch), result.batch);
   if (mode.profile) {
-    result.steps = 1;
+    result.steps = PROFILE_STEPS;
     result.profile = await profileStep(model, data.train, result.batch, trainer);
     return;
   }
