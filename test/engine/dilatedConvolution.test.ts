@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { strict as assert } from "assert";
 import { useBestBackend, type BackendName } from "../../src/engine";
-import { engines, requireEngine } from "./engines";
+import { engines, requireEngine, returnToDefaultEngine } from "./engines";
 import { checkGradients, randomValues, relativeError, seededRandom } from "./gradientCheck";
 
 const tolerance = 1e-4;
@@ -14,13 +14,7 @@ const cases: Array<{ x: [number, number, number, number]; filter: [number, numbe
 
 describe("engine: dilated convolutions train (tfjs has no gradient for them)", function () {
   this.timeout(60_000);
-  let original: BackendName | undefined;
-  before(async () => {
-    original = (await useBestBackend({ quiet: true })).name;
-  });
-  after(async () => {
-    if (original !== undefined) await useBestBackend({ backend: original, quiet: true });
-  });
+  returnToDefaultEngine();
 
   for (const engine of engines) {
     for (const c of cases) {

@@ -1,3 +1,4 @@
+import { useBestBackend, type BackendName } from "../../src/engine";
 import { loadNativeEngine } from "../../src/engine/native/binding";
 
 /** The engines every kernel test runs on; "native" only where set-up built it (CI must have it). */
@@ -15,4 +16,20 @@ export function requireEngine(context: Mocha.Context, engine: Engine): void {
   if (process.env.CI === "true") throw new Error(`the native engine is missing in CI: ${load.why}`);
   console.log(`      (native engine tests skipped: ${load.why})`);
   context.skip();
+}
+
+/**
+ * Hooks for a suite that switches engines: it starts from the default engine and gives it back afterwards, so the
+ * suites after it train on what users get. `prepare` runs after the default is recorded (e.g. to initialise more
+ * backends).
+ */
+export function returnToDefaultEngine(prepare?: () => Promise<void>): void {
+  let original: BackendName | undefined;
+  before(async () => {
+    original = (await useBestBackend({ quiet: true })).name;
+    await prepare?.();
+  });
+  after(async () => {
+    if (original !== undefined) await useBestBackend({ backend: original, quiet: true });
+  });
 }

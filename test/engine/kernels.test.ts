@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { strict as assert } from "assert";
-import { useBestBackend, type BackendName } from "../../src/engine";
+import { useBestBackend } from "../../src/engine";
 import { stockGradient, stockKernel } from "../../src/engine/kernels/register";
-import { engines, requireEngine } from "./engines";
+import { engines, requireEngine, returnToDefaultEngine } from "./engines";
 import { checkGradients, distinctValues, randomValues, relativeError, seededRandom } from "./gradientCheck";
 
 const tolerance = 1e-4;
@@ -84,15 +84,9 @@ function active(kernelName: string, inputs: Record<string, tf.Tensor>, attrs: ob
 
 describe("engine kernels: gradients match the stock cpu kernels and finite differences", function () {
   this.timeout(60_000);
-  let original: BackendName | undefined;
-  before(async () => {
-    // Start from the default engine and return to it, so later test files train on what users get.
-    original = (await useBestBackend({ quiet: true })).name;
+  returnToDefaultEngine(async () => {
     await useBestBackend({ backend: "cpu", quiet: true });
     await useBestBackend({ backend: "wasm", quiet: true });
-  });
-  after(async () => {
-    if (original !== undefined) await useBestBackend({ backend: original, quiet: true });
   });
 
   for (const engine of engines) {

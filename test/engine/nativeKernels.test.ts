@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { strict as assert } from "assert";
 import { useBestBackend, type BackendName } from "../../src/engine";
 import { loadNativeEngine } from "../../src/engine/native/binding";
-import { requireEngine } from "./engines";
+import { requireEngine, returnToDefaultEngine } from "./engines";
 import { checkGradients, distinctValues, randomValues, relativeError, seededRandom } from "./gradientCheck";
 
 const tolerance = 1e-4;
@@ -24,15 +24,10 @@ function randomInput(random: () => number, shape: number[]): { values: Float32Ar
 
 describe("native engine kernels: against tfjs's cpu kernels and finite differences", function () {
   this.timeout(60_000);
-  let original: BackendName | undefined;
-  before(async function () {
+  before(function () {
     requireEngine(this, "native");
-    // Start from the default engine and return to it, so later test files train on what users get.
-    original = (await useBestBackend({ quiet: true })).name;
   });
-  after(async () => {
-    if (original !== undefined) await useBestBackend({ backend: original, quiet: true });
-  });
+  returnToDefaultEngine();
 
   const convolutions: Array<{ x: number[]; filter: number[]; strides: [number, number]; pad: "same" | "valid"; dilations?: [number, number] }> = [
     { x: [1, 5, 5, 1], filter: [3, 3, 1, 2], strides: [1, 1], pad: "same" },
@@ -275,6 +270,7 @@ describe("native engine: tf.train.adam's fused update", function () {
   before(function () {
     requireEngine(this, "native");
   });
+  returnToDefaultEngine();
 
   it("three Adam steps give the same weights and moments as tfjs's own Adam on cpu", async () => {
     const random = seededRandom(51);

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { strict as assert } from "assert";
 import { useBestBackend, type BackendName } from "../../src/engine";
-import { requireEngine } from "./engines";
+import { requireEngine, returnToDefaultEngine } from "./engines";
 import { lenet5 } from "../../src/models";
 import { randomValues, relativeError, seededRandom } from "./gradientCheck";
 
@@ -70,15 +70,9 @@ function randomBatch(random: () => number, shape: number[]): { x: Float32Array; 
 
 describe("engine: model.fit of conv nets on wasm and native", function () {
   this.timeout(60_000);
-  let original: BackendName | undefined;
-  before(async () => {
-    // Start from the default engine and return to it, so later test files train on what users get.
-    original = (await useBestBackend({ quiet: true })).name;
+  returnToDefaultEngine(async () => {
     await useBestBackend({ backend: "cpu", quiet: true });
     await useBestBackend({ backend: "wasm", quiet: true });
-  });
-  after(async () => {
-    if (original !== undefined) await useBestBackend({ backend: original, quiet: true });
   });
 
   const models: Array<[string, () => tf.LayersModel, number[]]> = [
@@ -130,13 +124,7 @@ describe("engine: model.fit of conv nets on wasm and native", function () {
 
 describe("engine: tf.layers.conv2d in training computes only the gradients the loss needs", function () {
   this.timeout(60_000);
-  let original: BackendName | undefined;
-  before(async () => {
-    original = (await useBestBackend({ quiet: true })).name;
-  });
-  after(async () => {
-    if (original !== undefined) await useBestBackend({ backend: original, quiet: true });
-  });
+  returnToDefaultEngine();
 
   for (const engine of ["native", "wasm", "cpu"] as const) {
     it(`on ${engine}: no input gradient for the first layer, and the same gradients as tfjs's fused convolution`, async function () {
