@@ -58,3 +58,36 @@ describe("engine: dilated convolutions train (tfjs has no gradient for them)", f
     });
   }
 });
+
+describe("engine: dilated depthwise and separable layers convolve with their dilation (tfjs-layers ignores it)", function () {
+  this.timeout(60_000);
+  returnToDefaultEngine();
+
+  for (const engine of engines) {
+    it(`on ${engine}: depthwiseConv2d and separableConv2d with dilationRate 2 match the dilated ops, and report the dilated output shape`, async function () {
+      requireEngine(this, engine);
+      await useBestBackend({ backend: engine, quiet: true });
+      const random = seededRandom(17);
+      const x = tf.tensor4d(randomValues(random, 2 * 9 * 8 * 3), [2, 9, 8, 3]);
+      const depthwise = tf.layers.depthwiseConv2d({ kernelSize: 3, dilationRate: 2, depthMultiplier: 2, padding: "valid", useBias: false });
+      const separable = tf.layers.separableConv2d({ filters: 4, kernelSize: 3, dilationRate: 2, padding: "valid", useBias: false });
+      const depthwiseOutput = depthwise.apply(x) as tf.Tensor4D;
+      const separableOutput = separable.apply(x) as tf.Tensor4D;
+      // A dilated 3×3 window spans 5 pixels: 9 → 5 rows, 8 → 4 columns in "valid" mode.
+      assert.deepEqual(depthwiseOutput.shape, [2, 5, 4, 6]);
+      assert.deepEqual(depthwise.computeOutputShape([null, 9, 8, 3]), [null, 5, 4, 6]);
+      const symbolic = depthwise.apply(tf.input({ shape: [9, 8, 3] })) as tf.SymbolicTensor;
+      assert.deepEqual(symbolic.shape, [null, 5, 4, 6]);
+      const [depthwiseKernel] = depthwise.getWeights();
+      const expected = tf.depthwiseConv2d(x, depthwiseKernel as tf.Tensor4D, 1, "valid", "NHWC", 2);
+      assert.ok(relativeError(depthwiseOutput.dataSync(), expected.dataSync()) <= 1e-5, "depthwise layer vs tf.depthwiseConv2d with dilation 2");
+      const [separableDepthwise, pointwise] = separable.getWeights();
+      const separableExpected = tf.separableConv2d(x, separableDepthwise as tf.Tensor4D, pointwise as tf.Tensor4D, 1, "valid", 2);
+      assert.deepEqual(separableOutput.shape, [2, 5, 4, 4]);
+      assert.ok(relativeError(separableOutput.dataSync(), separableExpected.dataSync()) <= 1e-5, "separable layer vs tf.separableConv2d with dilation 2");
+      tf.dispose([x, depthwiseOutput, separableOutput, expected, separableExpected]);
+      depthwise.dispose();
+      separable.dispose();
+    });
+  }
+});

@@ -98,3 +98,78 @@ export function checkGradients(
   });
   return { analytic, finiteDifferenceErrors };
 }
+
+/** What {@link checkLayerGradients} found, for the input and then each trainable weight in the layer's order. */
+export interface LayerGradientCheck {
+  /** "input", then the weights' names without the layer prefix ("kernel", "bias", "gamma"...). */
+  readonly names: string[];
+  /** The layer's output on the unmoved input and weights. */
+  readonly output: Float32Array;
+  /** Gradients of the loss by tfjs on the active backend, for the input and each trainable weight. */
+  readonly analytic: Float32Array[];
+  /** Relative error of each analytic gradient against central finite differences at `samples` coordinates. */
+  readonly finiteDifferenceErrors: number[];
+}
+
+/**
+ * {@link checkGradients} for a tfjs layer as a model uses it: loss = Σ layer(input)·weights (random weights), its
+ * gradients with respect to the input and every trainable weight by tfjs, and central finite differences that move
+ * one input value or one weight at a time (weights through their variables, as an optimizer does). The layer is
+ * applied with `training` (default true), so dropout and batch normalisation run their training passes.
+ */
+export function checkLayerGradients(
+  layer: tf.layers.Layer,
+  input: tf.Tensor,
+  options: { random: () => number; step: number; samples: number; training?: boolean },
+): LayerGradientCheck {
+  const kwargs = { training: options.training ?? true };
+  const apply = (x: tf.Tensor): tf.Tensor => layer.apply(x, kwargs) as tf.Tensor;
+  const output = tf.tidy(() => apply(input).dataSync() as Float32Array);
+  const outputShape = tf.tidy(() => apply(input).shape);
+  const weights = new Float32Array(output.length);
+  for (let i = 0; i < weights.length; i++) weights[i] = 2 * options.random() - 1;
+  const weightTensor = tf.tensor(weights, outputShape);
+  const variables = layer.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  const inputVariable = tf.variable(input, true);
+  const analytic = tf.tidy(() => {
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(apply(inputVariable), weightTensor)) as tf.Scalar, [inputVariable, ...variables]);
+    return [inputVariable, ...variables].map((variable) => {
+      const gradient = grads[variable.name];
+      if (gradient === undefined) throw new Error(`no gradient reached ${variable.name}`);
+      return Float32Array.from(gradient.dataSync());
+    });
+  });
+  const loss = (): number =>
+    tf.tidy(() => {
+      const result = apply(inputVariable).dataSync();
+      let total = 0;
+      for (let i = 0; i < result.length; i++) total += result[i] * weights[i];
+      return total;
+    });
+  const finiteDifferenceErrors = [inputVariable, ...variables].map((variable, which) => {
+    const base = Float32Array.from(variable.dataSync());
+    const coordinates = new Set<number>();
+    while (coordinates.size < Math.min(options.samples, base.length)) coordinates.add(Math.floor(options.random() * base.length));
+    const numeric: number[] = [];
+    const expected: number[] = [];
+    const moveTo = (values: Float32Array): void => tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
+    for (const index of coordinates) {
+      const moved = Float32Array.from(base);
+      moved[index] = base[index] + options.step;
+      const plusValue = moved[index];
+      moveTo(moved);
+      const plus = loss();
+      moved[index] = base[index] - options.step;
+      const minusValue = moved[index];
+      moveTo(moved);
+      const minus = loss();
+      numeric.push((plus - minus) / (plusValue - minusValue));
+      expected.push(analytic[which][index]);
+    }
+    moveTo(base);
+    return relativeError(expected, numeric);
+  });
+  const names = ["input", ...layer.trainableWeights.map((weight) => weight.originalName.split("/").pop() ?? weight.name)];
+  tf.dispose([weightTensor, inputVariable]);
+  return { names, output, analytic, finiteDifferenceErrors };
+}

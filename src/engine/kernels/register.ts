@@ -5,19 +5,27 @@ import type { NativeBinding } from "../native/binding";
 import { avgPoolGradConfig } from "./avgPoolGrad";
 import { conv2dBackpropFilterConfig } from "./conv2dBackpropFilter";
 import { conv2dBackpropInputWasmConfig } from "./conv2dBackpropInput";
+import { depthwiseConv2dBackpropFilterConfig } from "./depthwiseConv2dBackpropFilter";
+import { depthwiseConv2dBackpropInputConfig } from "./depthwiseConv2dBackpropInput";
 import { batchNormTrainingGradient } from "../gradients/batchNormTrainingGradient";
+import { comparisonGradients } from "../gradients/comparisonGradients";
 import { conv2dGradient } from "../gradients/conv2dGradient";
+import { depthwiseConv2dGradient } from "../gradients/depthwiseConv2dGradient";
 import { fusedBatchNormGradient } from "../gradients/fusedBatchNormGradient";
 import { reluGradient } from "../gradients/reluGradient";
 import { tileGradient } from "../gradients/tileGradient";
 import { fuseBatchNormalizationTraining } from "../layers/batchNormalization";
 import { skipUnneededConvolutionGradients } from "../layers/convolution";
+import { applyDepthwiseDilation } from "../layers/depthwiseConvolution";
 import { fuseAdamUpdates } from "../optimizers/adam";
 import { adamUpdateNativeConfig } from "./native/adam";
 import { addNativeConfig } from "./native/add";
 import { sumNativeConfig } from "./native/sum";
 import { identityWasmConfig } from "./identity";
 import { maxPoolGradConfig } from "./maxPoolGrad";
+import { resizeBilinearGradConfig } from "./resizeBilinearGrad";
+import { resizeNearestNeighborGradConfig } from "./resizeNearestNeighborGrad";
+import { resizeGradTensorflowConfig } from "./tensorflow/resizeGrad";
 import { batchMatMulNativeConfig, fusedMatMulNativeConfig } from "./native/batchMatMul";
 import { batchNormTrainingGradientNativeConfig, batchNormTrainingNativeConfig, fusedBatchNormNativeConfig } from "./native/batchNorm";
 import { conv2dNativeConfig, fusedConv2dNativeConfig } from "./native/conv2d";
@@ -36,7 +44,7 @@ let gradientsRegistered = false;
 const ours = new Map<string, Set<string>>();
 
 /** Gradients that replace or add to tfjs's own for every backend (written in tfjs ops where no kernel of ours runs). */
-export const engineGradients = [tileGradient, fusedBatchNormGradient, reluGradient, batchNormTrainingGradient, conv2dGradient];
+export const engineGradients = [tileGradient, fusedBatchNormGradient, reluGradient, batchNormTrainingGradient, conv2dGradient, depthwiseConv2dGradient, ...comparisonGradients];
 
 /**
  * Registers cnnlab's kernels for an engine and our gradients (once), and returns the kernel names. The only place in
@@ -52,10 +60,12 @@ export function registerEngineKernels(engine: BackendName, binding?: NativeBindi
     }
     gradientsRegistered = true;
     skipUnneededConvolutionGradients();
+    applyDepthwiseDilation();
   }
-  if (engine === "tensorflow") return [];
   let configs: KernelConfig[];
-  if (engine === "native") {
+  if (engine === "tensorflow") {
+    configs = tensorflowKernels();
+  } else if (engine === "native") {
     if (binding === undefined) throw new Error("cnnlab engine: the native kernels need the loaded native engine");
     // Native kernels come last so they replace our wasm kernels of the same name.
     configs = uniqueByName([...wasmKernels(), ...nativeKernels(binding)]);
@@ -86,6 +96,12 @@ function wasmKernels(): KernelConfig[] {
     // The stock wasm MaxPoolGrad sends gradients to the wrong pixels with padding "same" (kernels.test.ts).
     maxPoolGradConfig("wasm"),
     avgPoolGradConfig("wasm"),
+    // tfjs's wasm backend has no depthwise gradient kernels (the native engine replaces these with oneDNN's).
+    depthwiseConv2dBackpropInputConfig("wasm"),
+    depthwiseConv2dBackpropFilterConfig("wasm"),
+    // The stock wasm resize gradients ignore half-pixel centres.
+    resizeNearestNeighborGradConfig("wasm"),
+    resizeBilinearGradConfig("wasm"),
     tileConfig("wasm", stockKernel(tf.Tile, "wasm")),
     identityWasmConfig(),
   ];
@@ -121,11 +137,22 @@ function nativeKernels(binding: NativeBinding): KernelConfig[] {
   ];
 }
 
+function tensorflowKernels(): KernelConfig[] {
+  return ([tf.ResizeBilinearGrad, tf.ResizeNearestNeighborGrad] as const).map((name) => {
+    const stock = stockKernel(name, "tensorflow");
+    if (stock === undefined) throw new Error(`cnnlab engine: tfjs-node has no ${name} kernel to fall back to`);
+    return resizeGradTensorflowConfig(name, stock);
+  });
+}
+
 function cpuKernels(): KernelConfig[] {
   return [
     conv2dBackpropFilterConfig("cpu"),
     maxPoolGradConfig("cpu"),
     avgPoolGradConfig("cpu"),
+    // The stock cpu resize gradients are wrong: nearest for batch > 1, bilinear's shape for height ≠ width.
+    resizeNearestNeighborGradConfig("cpu"),
+    resizeBilinearGradConfig("cpu"),
     tileConfig("cpu", stockKernel(tf.Tile, "cpu")),
   ];
 }

@@ -22,7 +22,7 @@ let installed = false;
  * layer of a net (whose input is the data) that is the most expensive kernel of its backward pass: 0.86 ms of a
  * ~17 ms training step of a small VGG-style net, and more on wasm. The plain ops' gradients are computed only where
  * the loss needs them, and dilated layers can be trained (gradients/conv2dGradient.ts; tfjs's fused convolution
- * refuses them). Same arithmetic; inference and channels-first data keep the layer's own code. Idempotent.
+ * refuses them). Same arithmetic; undilated inference and channels-first data keep the layer's own code. Idempotent.
  */
 export function skipUnneededConvolutionGradients(): void {
   if (installed) return;
@@ -33,7 +33,9 @@ export function skipUnneededConvolutionGradients(): void {
     const input = Array.isArray(inputs) ? inputs[0] : inputs;
     // tfjs convolves with dilation only at stride 1; other combinations keep the layer's own code and its error.
     const dilated = this.dilationRate.some((rate) => rate !== 1);
-    const plainCase = kwargs?.training === true && this.rank === 2 && input.rank === 4 && this.dataFormat === "channelsLast" &&
+    // Dilated layers take the plain ops in inference too: a training loop that calls model.predict inside
+    // optimizer.minimize differentiates the inference pass, and the fused op has no dilated gradient.
+    const plainCase = (kwargs?.training === true || dilated) && this.rank === 2 && input.rank === 4 && this.dataFormat === "channelsLast" &&
       (this.padding === "same" || this.padding === "valid") && (!dilated || this.strides.every((stride) => stride === 1));
     if (!plainCase) return layerCall.call(this, inputs, kwargs);
     return tf.tidy(() => {

@@ -11,7 +11,7 @@ export function convolve(binding: Binding, args: KernelArguments, x: TensorInfo,
     x.shape as [number, number, number, number],
     filter.shape as [number, number, number, number],
     attrs.strides,
-    attrs.dilations,
+    attrs.dilations ?? 1, // tfjs-layers passes null for "no dilation"
     attrs.pad,
     attrs.dimRoundingMode,
     depthwise,

@@ -10,7 +10,7 @@ export function depthwiseConv2dBackpropInputNativeConfig(binding: Binding): Kern
   const kernelFunc = (args: Parameters<KernelFunc>[0]): TensorInfo => {
     const { dy, filter } = args.inputs as unknown as Present<DepthwiseConv2dNativeBackpropInputInputs>;
     const attrs = args.attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
-    const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, true);
+    const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, true);
     const heap = new WasmHeap(args.backend);
     const dx = heap.allocate([...attrs.inputShape]);
     binding.conv2dBackpropInput(heap.heap(), packArguments([heap.offset(dy), heap.offset(filter), heap.offset(dx), ...windowArguments(info, true)]));
