@@ -67,6 +67,19 @@ describe("inspect: looking inside a model", () => {
     model.dispose();
   });
 
+  it("receptiveField(): dilated and separable convolutions see as far as summary() says", async () => {
+    for (const separable of [false, true]) {
+      const model = cnn({ depth: 3, width: 4, dilation: [1, 2, 4], separable, activation: "linear", blocksPerStage: 3, head: "global", inputShape: [32, 32, 1], seed: 4 });
+      for (const [layer, size] of [["conv1", 3], ["conv2", 7], ["conv3", 15]] as const) {
+        const field = await receptiveField(model, layer);
+        assert.deepEqual(field.size, [size, size]);
+        assert.deepEqual(field.empiricalSize, [size, size], `${separable ? "separable " : ""}${layer}: ${field.toString()}`);
+        field.dispose();
+      }
+      model.dispose();
+    }
+  });
+
   it("receptiveField() of LeNet's C3 covers 14×14 input pixels", async () => {
     const field = await receptiveField(lenet5({ seed: 1 }), "C3");
     assert.deepEqual(field.size, [14, 14]);

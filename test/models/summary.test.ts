@@ -81,6 +81,41 @@ describe("models: summary() numbers checked by hand", () => {
     assert.ok(s.layers.some((l) => l.name === "shortcut2"));
   });
 
+  it("counts the parameters and MACs of depthwise-separable blocks in a cnn({ separable: true })", () => {
+    const options = { depth: 3, width: 8, blocksPerStage: 3, head: "global" as const, inputShape: [16, 16, 3] as [number, number, number], seed: 1 };
+    const plain = summary(cnn(options));
+    const separable = summary(cnn({ ...options, separable: true }));
+    // conv1 stays a full 3×3 convolution on the image: 16·16 positions · 8 filters · 9 taps · 3 channels.
+    assert.equal(separable.layer("conv1").className, "Conv2D");
+    assert.equal(separable.layer("conv1").macs, 256 * 8 * 9 * 3);
+    for (const name of ["conv2", "conv3"]) {
+      const layer = separable.layer(name);
+      assert.equal(layer.className, "SeparableConv2D");
+      // A 3×3 filter per channel (9·8) then 1×1 across channels (8·8), per position; weights the same plus 8 biases.
+      assert.equal(layer.macs, 256 * 8 * (9 + 8), `${name} MACs`);
+      assert.equal(layer.parameters, 9 * 8 + 8 * 8 + 8, `${name} parameters`);
+      assert.equal(plain.layer(name).macs, 256 * 8 * 9 * 8, `${name} MACs without separable`);
+      assert.deepEqual(layer.receptiveField, plain.layer(name).receptiveField);
+    }
+    assert.ok(separable.name.includes("separable"));
+  });
+
+  it("gives a dilated 3×3 convolution an effective size of 2·rate + 1 in cnn({ dilation })", () => {
+    const s = summary(cnn({ depth: 3, width: 4, dilation: [1, 2, 4], blocksPerStage: 3, head: "global", inputShape: [32, 32, 1] }));
+    // r = 1 + 2·1, then + 2·2, then + 2·4: 3, 7, 15; no extra parameters for the dilation.
+    assert.deepEqual(["conv1", "conv2", "conv3"].map((name) => s.layer(name).receptiveField[0]), [3, 7, 15]);
+    assert.equal(s.layer("conv2").parameters, 9 * 4 * 4 + 4);
+    assert.equal(s.layer("conv3").macs, 32 * 32 * 4 * 9 * 4);
+    const separableDilated = summary(cnn({ depth: 3, width: 4, dilation: 2, separable: true, blocksPerStage: 3, head: "global", inputShape: [32, 32, 1] }));
+    assert.deepEqual(["conv1", "conv2", "conv3"].map((name) => separableDilated.layer(name).receptiveField[0]), [5, 9, 13]);
+  });
+
+  it("cnn() says how to fix a dilation it cannot build", () => {
+    assert.throws(() => cnn({ depth: 4, dilation: 2, downsample: "stride" }), /convolution 3 would both stride .* and dilate \(rate 2\).*use downsample "max" or "avg"/);
+    assert.throws(() => cnn({ depth: 4, dilation: [1, 2] }), /dilation lists 2 rates for 4 convolutions/);
+    assert.throws(() => cnn({ depth: 2, dilation: 0 }), /dilation rates must be integers ≥ 1/);
+  });
+
   it("displays as an HTML table and text", () => {
     const bundle = summary(lenet5())[JUPYTER_DISPLAY]() as Record<string, string>;
     assert.match(bundle["text/html"], /<table/);
