@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
 import { arrayHost, KernelBackendName } from "./arrayHost";
+import { takesDilations } from "./dilationAware";
 import { DepthwiseGradAttributes, forEachDepthwiseTap } from "./depthwiseWindows";
 
 /**
@@ -26,5 +27,5 @@ export function depthwiseConv2dBackpropFilterConfig(backendName: KernelBackendNa
     });
     return dFilter;
   };
-  return { kernelName: tf.DepthwiseConv2dNativeBackpropFilter, backendName, kernelFunc: kernelFunc as unknown as KernelFunc };
+  return takesDilations({ kernelName: tf.DepthwiseConv2dNativeBackpropFilter, backendName, kernelFunc: kernelFunc as unknown as KernelFunc });
 }

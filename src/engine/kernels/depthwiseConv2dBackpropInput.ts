@@ -1,14 +1,14 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
 import { arrayHost, KernelBackendName } from "./arrayHost";
+import { takesDilations } from "./dilationAware";
 import { DepthwiseGradAttributes, forEachDepthwiseTap } from "./depthwiseWindows";
 
 /**
  * DepthwiseConv2dNativeBackpropInput: dx[b, ih, iw, c] = Σ dy[b, oh, ow, c·m + q] · filter[kh, kw, c, q] over the
  * taps that read (ih, iw). tfjs's wasm backend has no such kernel, so a depthwise or separable convolution could not
  * train on the wasm engine ("Kernel 'DepthwiseConv2dNativeBackpropInput' not registered for backend 'wasm'").
- * Dilations are honoured (gradients/depthwiseConv2dGradient.ts passes them through on backends whose own kernels
- * would refuse them).
+ * Dilations are honoured (dilationAware.ts).
  */
 export function depthwiseConv2dBackpropInputConfig(backendName: KernelBackendName): KernelConfig {
   const kernelFunc = (args: Parameters<KernelFunc>[0]): TensorInfo => {
@@ -30,5 +30,5 @@ export function depthwiseConv2dBackpropInputConfig(backendName: KernelBackendNam
     });
     return dx;
   };
-  return { kernelName: tf.DepthwiseConv2dNativeBackpropInput, backendName, kernelFunc: kernelFunc as unknown as KernelFunc };
+  return takesDilations({ kernelName: tf.DepthwiseConv2dNativeBackpropInput, backendName, kernelFunc: kernelFunc as unknown as KernelFunc });
 }

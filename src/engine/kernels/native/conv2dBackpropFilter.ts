@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Conv2DBackpropFilterAttrs, Conv2DBackpropFilterInputs, KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
+import { takesDilations } from "../dilationAware";
 import { Binding, packArguments, WasmHeap, windowArguments, Present } from "./heap";
 
 /** Conv2DBackpropFilter (the filter gradient of conv2d) in oneDNN, written in tfjs's [kh, kw, ci, co] layout. */
@@ -12,7 +13,7 @@ export function conv2dBackpropFilterNativeConfig(binding: Binding, fallback: Ker
       x.shape as [number, number, number, number],
       attrs.filterShape,
       attrs.strides,
-      1,
+      (attrs as { dilations?: number | [number, number] }).dilations ?? 1,
       attrs.pad,
       attrs.dimRoundingMode,
     );
@@ -21,5 +22,5 @@ export function conv2dBackpropFilterNativeConfig(binding: Binding, fallback: Ker
     binding.conv2dBackpropFilter(heap.heap(), packArguments([heap.offset(x), heap.offset(dy), heap.offset(dFilter), ...windowArguments(info)]));
     return dFilter;
   };
-  return { kernelName: tf.Conv2DBackpropFilter, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc };
+  return takesDilations({ kernelName: tf.Conv2DBackpropFilter, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc });
 }

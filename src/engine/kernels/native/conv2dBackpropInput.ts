@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Conv2DBackpropInputAttrs, Conv2DBackpropInputInputs, KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
+import { takesDilations } from "../dilationAware";
 import { Binding, packArguments, WasmHeap, windowArguments, Present } from "./heap";
 
 /** Conv2DBackpropInput (the input gradient of conv2d, also conv2dTranspose) in oneDNN. */
@@ -12,7 +13,7 @@ export function conv2dBackpropInputNativeConfig(binding: Binding, fallback: Kern
       attrs.inputShape,
       filter.shape as [number, number, number, number],
       attrs.strides,
-      1,
+      (attrs as { dilations?: number | [number, number] }).dilations ?? 1,
       attrs.pad,
       attrs.dimRoundingMode,
     );
@@ -21,5 +22,5 @@ export function conv2dBackpropInputNativeConfig(binding: Binding, fallback: Kern
     binding.conv2dBackpropInput(heap.heap(), packArguments([heap.offset(dy), heap.offset(filter), heap.offset(dx), ...windowArguments(info)]));
     return dx;
   };
-  return { kernelName: tf.Conv2DBackpropInput, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc };
+  return takesDilations({ kernelName: tf.Conv2DBackpropInput, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc });
 }

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { DepthwiseConv2dNativeBackpropFilterAttrs, DepthwiseConv2dNativeBackpropFilterInputs, KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
+import { takesDilations } from "../dilationAware";
 import { Binding, packArguments, Present, WasmHeap, windowArguments } from "./heap";
 
 /**
@@ -16,5 +17,5 @@ export function depthwiseConv2dBackpropFilterNativeConfig(binding: Binding): Ker
     binding.conv2dBackpropFilter(heap.heap(), packArguments([heap.offset(x), heap.offset(dy), heap.offset(dFilter), ...windowArguments(info, true)]));
     return dFilter;
   };
-  return { kernelName: tf.DepthwiseConv2dNativeBackpropFilter, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc };
+  return takesDilations({ kernelName: tf.DepthwiseConv2dNativeBackpropFilter, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc });
 }

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { DepthwiseConv2dNativeBackpropInputAttrs, DepthwiseConv2dNativeBackpropInputInputs, KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
+import { takesDilations } from "../dilationAware";
 import { Binding, packArguments, Present, WasmHeap, windowArguments } from "./heap";
 
 /**
@@ -16,5 +17,5 @@ export function depthwiseConv2dBackpropInputNativeConfig(binding: Binding): Kern
     binding.conv2dBackpropInput(heap.heap(), packArguments([heap.offset(dy), heap.offset(filter), heap.offset(dx), ...windowArguments(info, true)]));
     return dx;
   };
-  return { kernelName: tf.DepthwiseConv2dNativeBackpropInput, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc };
+  return takesDilations({ kernelName: tf.DepthwiseConv2dNativeBackpropInput, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc });
 }
