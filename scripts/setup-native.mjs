@@ -1,5 +1,5 @@
 // `npm run setup:native`: makes the optional native engine @tensorflow/tfjs-node work from registry sources only,
-// so that useBestBackend() picks "tensorflow" by itself.
+// so that useBestBackend() can pick "tensorflow" by itself (after the native engine, when that is built).
 //
 // Why this exists: tfjs-node's own install script downloads libtensorflow from storage.googleapis.com, which many
 // networks (and this project's CI) cannot reach, so npm drops the optional dependency. PyPI's tensorflow-cpu wheel
@@ -343,7 +343,7 @@ try {
     writeFileSync(markerFile, JSON.stringify({ ...marker, verified: true, addon: relative(packageDir, addon), builtAt: new Date().toISOString() }, null, 2) + "\n");
     say(`@tensorflow/tfjs-node ${tfjsNodeVersion} now runs on TensorFlow ${tensorflowVersion} (from PyPI's tensorflow-cpu wheel)`);
   }
-  say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s; useBestBackend() now picks "tensorflow" (CNNLAB_BACKEND=wasm still forces wasm).`);
+  say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s; useBestBackend() picks "tensorflow" where the native engine is not built; CNNLAB_BACKEND=tensorflow forces it.`);
   say("note: `npm ci` (or an npm install that rebuilds node_modules) removes it again; rerun `npm run setup:native` then (it reuses the cached TensorFlow).");
 } catch (error) {
   if (error instanceof SetupError) {
