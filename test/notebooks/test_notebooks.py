@@ -195,3 +195,15 @@ def test_lenet_lesson_prints_its_test_accuracy() -> None:
     lines = [line for line in printed.splitlines() if re.search(r"test accuracy", line, re.IGNORECASE)]
     assert lines, "lesson 06 printed no line containing 'test accuracy'"
     assert any(re.search(r"\d", line) for line in lines), f"lesson 06's test accuracy lines hold no number: {lines}"
+
+
+def test_receptive_field_lesson_trains_a_dilated_net_and_measures_its_field() -> None:
+    notebook = executed("03-subsampling-and-receptive-field")
+    texts = []
+    for output in outputs(notebook):
+        texts.append(output.get("text", "") if output.output_type == "stream" else output.get("data", {}).get("text/plain", ""))
+    text = "\n".join(texts)
+    # Rates 1, 2, 4, 8: r = 1 + 2·(1 + 2 + 4 + 8) = 31, clipped to the 28×28 image when measured by gradients.
+    assert re.search(r"^dilated\s+31×31\s+28×28\s*$", text, re.MULTILINE), "lesson 03 shows no measured field of the dilated net"
+    assert re.search(r"^plain\s+9×9\s+9×9\s*$", text, re.MULTILINE), "lesson 03 shows no measured field of the plain net"
+    assert re.search(r"^dilated\s+\d\.\d+\s+\d\.\d+\s*$", text, re.MULTILINE), "lesson 03 shows no accuracy of the trained dilated net"
