@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { KernelConfig, KernelFunc, ResizeBilinearGradAttrs, TensorInfo } from "@tensorflow/tfjs-core";
-import { arrayHost, KernelBackendName } from "./arrayHost";
-import { axisSampling } from "./resizeSampling";
+import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
+import type { KernelBackendName } from "./arrayHost";
+import { resizeGradient } from "./resizeSampling";
 
 /**
  * ResizeBilinearGrad: each output pixel's gradient goes back to the four input pixels it was interpolated from,
@@ -11,16 +11,7 @@ import { axisSampling } from "./resizeSampling";
  */
 export function resizeBilinearGradConfig(backendName: KernelBackendName): KernelConfig {
   const kernelFunc = (args: Parameters<KernelFunc>[0]): TensorInfo => {
-    const host = arrayHost(backendName, args.backend);
-    const { images, dy } = args.inputs as { images: TensorInfo; dy: TensorInfo };
-    const { alignCorners, halfPixelCenters } = args.attrs as unknown as ResizeBilinearGradAttrs;
-    const [batch, inHeight, inWidth, channels] = images.shape;
-    const [, outHeight, outWidth] = dy.shape;
-    const rows = axisSampling(inHeight, outHeight, alignCorners, halfPixelCenters);
-    const columns = axisSampling(inWidth, outWidth, alignCorners, halfPixelCenters);
-    const dx = host.allocate(images.shape, "float32");
-    const gradient = host.values(dy);
-    const result = host.values(dx);
+    const { batch, inHeight, inWidth, channels, outHeight, outWidth, rows, columns, dx, gradient, result } = resizeGradient(backendName, args);
     let from = 0;
     for (let b = 0; b < batch; b++) {
       for (let r = 0; r < outHeight; r++) {

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { KernelConfig, KernelFunc, ResizeNearestNeighborGradAttrs, TensorInfo } from "@tensorflow/tfjs-core";
-import { arrayHost, KernelBackendName } from "./arrayHost";
-import { axisSampling } from "./resizeSampling";
+import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
+import type { KernelBackendName } from "./arrayHost";
+import { resizeGradient } from "./resizeSampling";
 
 /**
  * ResizeNearestNeighborGrad: each output pixel's gradient goes back to the input pixel it was copied from. The
@@ -10,16 +10,9 @@ import { axisSampling } from "./resizeSampling";
  */
 export function resizeNearestNeighborGradConfig(backendName: KernelBackendName): KernelConfig {
   const kernelFunc = (args: Parameters<KernelFunc>[0]): TensorInfo => {
-    const host = arrayHost(backendName, args.backend);
-    const { images, dy } = args.inputs as { images: TensorInfo; dy: TensorInfo };
-    const { alignCorners, halfPixelCenters } = args.attrs as unknown as ResizeNearestNeighborGradAttrs;
-    const [batch, inHeight, inWidth, channels] = images.shape;
-    const [, outHeight, outWidth] = dy.shape;
-    const rows = axisSampling(inHeight, outHeight, alignCorners, halfPixelCenters).nearest;
-    const columns = axisSampling(inWidth, outWidth, alignCorners, halfPixelCenters).nearest;
-    const dx = host.allocate(images.shape, "float32");
-    const gradient = host.values(dy);
-    const result = host.values(dx);
+    const { batch, inHeight, inWidth, channels, outHeight, outWidth, dx, gradient, result, ...sampling } = resizeGradient(backendName, args);
+    const rows = sampling.rows.nearest;
+    const columns = sampling.columns.nearest;
     let from = 0;
     for (let b = 0; b < batch; b++) {
       for (let r = 0; r < outHeight; r++) {

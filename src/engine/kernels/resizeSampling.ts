@@ -1,3 +1,6 @@
+import type { KernelFunc, ResizeBilinearGradAttrs, TensorInfo } from "@tensorflow/tfjs-core";
+import { arrayHost, KernelBackendName, Values } from "./arrayHost";
+
 /** Where tfjs's forward resize kernels read each output row (or column) from, along one axis. */
 export interface AxisSampling {
   /** Nearest-neighbour source index per output index. */
@@ -33,4 +36,38 @@ export function axisSampling(inSize: number, outSize: number, alignCorners: bool
     sampling.fraction[i] = bilinearSource - lower;
   }
   return sampling;
+}
+
+/** What both resize gradient kernels start from: the geometry, the sampling of each axis and a zeroed dx. */
+export interface ResizeGradient {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  channels: number;
+  outHeight: number;
+  outWidth: number;
+  rows: AxisSampling;
+  columns: AxisSampling;
+  /** The result tensor, and views of dy's and dx's values (taken after dx was allocated). */
+  dx: TensorInfo;
+  gradient: Values;
+  result: Values;
+}
+
+/** Reads a ResizeBilinearGrad or ResizeNearestNeighborGrad call (inputs images and dy; attributes as the forward op). */
+export function resizeGradient(backendName: KernelBackendName, args: Parameters<KernelFunc>[0]): ResizeGradient {
+  const host = arrayHost(backendName, args.backend);
+  const { images, dy } = args.inputs as { images: TensorInfo; dy: TensorInfo };
+  const { alignCorners, halfPixelCenters } = args.attrs as unknown as ResizeBilinearGradAttrs;
+  const [batch, inHeight, inWidth, channels] = images.shape;
+  const [, outHeight, outWidth] = dy.shape;
+  const dx = host.allocate(images.shape, "float32");
+  return {
+    batch, inHeight, inWidth, channels, outHeight, outWidth,
+    rows: axisSampling(inHeight, outHeight, alignCorners, halfPixelCenters),
+    columns: axisSampling(inWidth, outWidth, alignCorners, halfPixelCenters),
+    dx,
+    gradient: host.values(dy),
+    result: host.values(dx),
+  };
 }
