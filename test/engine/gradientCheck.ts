@@ -124,8 +124,10 @@ export function checkLayerGradients(
 ): LayerGradientCheck {
   const kwargs = { training: options.training ?? true };
   const apply = (x: tf.Tensor): tf.Tensor => layer.apply(x, kwargs) as tf.Tensor;
-  const output = tf.tidy(() => apply(input).dataSync() as Float32Array);
-  const outputShape = tf.tidy(() => apply(input).shape);
+  const first = apply(input);
+  const output = Float32Array.from(first.dataSync());
+  const outputShape = first.shape;
+  first.dispose();
   const weights = new Float32Array(output.length);
   for (let i = 0; i < weights.length; i++) weights[i] = 2 * options.random() - 1;
   const weightTensor = tf.tensor(weights, outputShape);
