@@ -153,12 +153,12 @@ export function cnn(options: CnnOptions = {}): tf.LayersModel {
 }
 
 function dilationRates(dilation: number | number[] | undefined, depth: number): number[] {
-  const rates = dilation === undefined ? [1] : Array.isArray(dilation) ? dilation : [dilation];
-  if (Array.isArray(dilation) && dilation.length !== depth) {
-    throw new Error(`cnn: dilation lists ${dilation.length} rates for ${depth} convolutions; give one per convolution or a single number`);
+  const rates = Array.isArray(dilation) ? dilation : Array.from({ length: depth }, () => dilation ?? 1);
+  if (rates.length !== depth) {
+    throw new Error(`cnn: dilation lists ${rates.length} rates for ${depth} convolutions; give one per convolution or a single number`);
   }
   if (rates.some((rate) => !Number.isInteger(rate) || rate < 1)) throw new Error(`cnn: dilation rates must be integers ≥ 1, got ${rates.join(", ")}`);
-  return rates.length === depth ? rates : Array.from({ length: depth }, () => rates[0]);
+  return rates;
 }
 
 function normLayer(norm: NormKind, name: string, groups: number, channels: number): tf.layers.Layer | undefined {
