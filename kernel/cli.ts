@@ -28,7 +28,8 @@ export function main(argv: string[]): number {
     try {
       const r = install({ prefix, user, force });
       if (r.action === "unchanged") console.log(`kernelspec cnnlab already installed in ${r.dir}`);
-      else console.log(`${r.action === "replaced" ? "replaced" : "installed"} kernelspec cnnlab in ${r.dir}`);
+      else if (r.action === "updated") console.log(`updated kernelspec cnnlab in ${r.dir} (it was written by an earlier version of this kernel)`);
+      else console.log(`${r.action} kernelspec cnnlab in ${r.dir}`);
       return 0;
     } catch (e) {
       return fail(e instanceof KernelSpecConflict ? e.message : `install failed: ${(e as Error).message}`);

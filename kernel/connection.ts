@@ -1,11 +1,11 @@
 /**
- * Sockets of one kernel: shell and control (ROUTER), iopub (XPUB, so a new subscriber gets an iopub_welcome),
- * and, in the io worker, stdin (ROUTER) and heartbeat (REP). Sends are serialised per socket.
+ * Sockets of one kernel: shell (ROUTER) and iopub (XPUB, so a new subscriber gets an iopub_welcome) on this thread;
+ * control and stdin (ROUTER) and heartbeat (REP) in the io worker. Sends are serialised per socket.
  */
 import fs from "fs";
 import type * as zmqTypes from "zeromq";
 import { decode, encode, makeMessage, Message, Signer, SignatureError } from "./wire";
-import { StdinChannel } from "./stdin";
+import { IoChannels } from "./io-channels";
 
 export interface ConnectionInfo {
   transport: string;
@@ -29,15 +29,15 @@ export function address(info: ConnectionInfo, port: number): string {
   return info.transport === "ipc" ? `ipc://${info.ip}-${port}` : `${info.transport}://${info.ip}:${port}`;
 }
 
-type Handler = (msg: Message, channel: "shell" | "control") => void;
+/** `interruptRequest`: the io worker's count for an interrupt_request read from control. */
+type Handler = (msg: Message, channel: "shell" | "control", interruptRequest?: number) => void;
 
 export class Connection {
   readonly signer: Signer;
   readonly session: string;
   private shell!: zmqTypes.Router;
-  private control!: zmqTypes.Router;
   private iopub!: zmqTypes.XPublisher;
-  stdin!: StdinChannel;
+  io!: IoChannels;
   private queues = new Map<object, Promise<unknown>>();
   private closed = false;
 
@@ -50,35 +50,35 @@ export class Connection {
     this.session = session;
   }
 
-  async bind(onMessage: Handler): Promise<void> {
+  /** `interruptRequests`: the InterruptController's shared request counters. */
+  async bind(onMessage: Handler, interruptRequests: Int32Array): Promise<void> {
     const zmq = require("zeromq") as typeof zmqTypes;
     this.shell = new zmq.Router();
-    this.control = new zmq.Router();
     this.iopub = new zmq.XPublisher();
     // Pass every subscription up (not only the first per topic), so each client gets its welcome.
     this.iopub.verbosity = "allSubs";
-    this.stdin = new StdinChannel(
+    this.io = new IoChannels(
       {
         key: this.info.key,
         scheme: this.info.signature_scheme,
         session: this.session,
         stdinAddr: address(this.info, this.info.stdin_port),
         hbAddr: address(this.info, this.info.hb_port),
+        controlAddr: address(this.info, this.info.control_port),
+      },
+      interruptRequests,
+      (frames, interruptRequest) => {
+        // The worker has verified the signature already.
+        if (!this.closed) onMessage(decode(frames, this.signer), "control", interruptRequest);
       },
       this.log,
     );
-    await Promise.all([
-      this.shell.bind(address(this.info, this.info.shell_port)),
-      this.control.bind(address(this.info, this.info.control_port)),
-      this.iopub.bind(address(this.info, this.info.iopub_port)),
-      this.stdin.ready,
-    ]);
+    await Promise.all([this.shell.bind(address(this.info, this.info.shell_port)), this.iopub.bind(address(this.info, this.info.iopub_port)), this.io.ready]);
     this.receive(this.shell, "shell", onMessage);
-    this.receive(this.control, "control", onMessage);
     this.welcome();
   }
 
-  private receive(sock: zmqTypes.Router, channel: "shell" | "control", onMessage: Handler): void {
+  private receive(sock: zmqTypes.Router, channel: "shell", onMessage: Handler): void {
     (async () => {
       for await (const frames of sock) {
         let msg: Message;
@@ -121,7 +121,9 @@ export class Connection {
   }
 
   reply(channel: "shell" | "control", msg: Message): void {
-    this.enqueue(channel === "shell" ? this.shell : this.control, encode(msg, this.signer));
+    if (channel === "control") {
+      if (!this.closed) this.io.sendControl(encode(msg, this.signer));
+    } else this.enqueue(this.shell, encode(msg, this.signer));
   }
 
   sendIopub(msg: Message): void {
@@ -137,13 +139,13 @@ export class Connection {
 
   close(): void {
     this.closed = true;
-    for (const s of [this.shell, this.control, this.iopub]) {
+    for (const s of [this.shell, this.iopub]) {
       try {
         s?.close();
       } catch {
         // already closed
       }
     }
-    this.stdin?.close();
+    this.io?.close();
   }
 }

@@ -3,7 +3,9 @@
  * and a vm-based executor modelled on tslab's executor.js, changed to
  * - return the last value instead of printing it (the protocol turns it into an execute_result),
  * - report TS diagnostics and runtime errors as structured errors (ename/evalue/traceback),
- * - run every cell in an interruptible Execution (see interrupt.ts).
+ * - run every cell in an interruptible Execution (see interrupt.ts),
+ * - keep the declarations a cell made before it threw or was interrupted (partial-declarations.ts),
+ * - run top-level `for await` like top-level `await`.
  */
 import Module from "module";
 import path from "path";
@@ -11,6 +13,7 @@ import vm from "vm";
 import type { Converter, Diagnostic } from "tslab/dist/converter";
 import { loadConverterModule } from "./fast-converter";
 import { Execution, InterruptController, isSigintError, KeyboardInterrupt } from "./interrupt";
+import { declarationsAfterStop, takeDeclaredNames } from "./partial-declarations";
 
 export type ExecOutcome =
   | { status: "ok"; hasValue: boolean; value?: unknown }
@@ -73,6 +76,8 @@ export function errorToOutcome(e: unknown): ExecOutcome & { status: "error" } {
 export class Executor {
   private prevDecl = "";
   private readonly locals: Record<string, unknown> = {};
+  /** Names the running cell has assigned on `exports` so far. */
+  private assigned = new Set<string>();
   private readonly sideOutputs = new Map<string, string>();
   private readonly sideModules = new Map<string, NodeModule>();
   private cellCounter = 0;
@@ -84,7 +89,7 @@ export class Executor {
     private readonly interrupts: InterruptController,
     private readonly onTslabRequired: () => void = () => {},
   ) {
-    const exportsProxy = createExports(this.locals);
+    const exportsProxy = createExports(this.locals, (name) => this.assigned.add(name));
     const req = this.wrapRequire(Module.createRequire(path.join(rootDir, "__cell__.js")), rootDir);
     (globalThis as any)[CELL_GLOBAL] = { exports: exportsProxy, require: req };
   }
@@ -128,16 +133,22 @@ export class Executor {
       return { status: "ok", hasValue: false };
     }
 
+    const { code, names } = takeDeclaredNames(converted.output);
+    const isAsync = converted.hasToplevelAwait || hasTopLevelForAwait(src);
     const ex = this.interrupts.begin();
+    this.assigned = new Set();
     try {
-      const prefix = converted.hasToplevelAwait ? "(async function(exports, require) { " : "(function(exports, require) { ";
-      const wrapped = `${prefix}${converted.output}\n})(${CELL_GLOBAL}.exports, ${CELL_GLOBAL}.require)`;
+      const prefix = isAsync ? "(async function(exports, require) { " : "(function(exports, require) { ";
+      const wrapped = `${prefix}${code}\n})(${CELL_GLOBAL}.exports, ${CELL_GLOBAL}.require)`;
       const filename = `cell${++this.cellCounter}.js`;
       const ret = this.interrupts.run(ex, () => vm.runInThisContext(wrapped, { filename, breakOnSigint: true }));
-      if (converted.hasToplevelAwait) await Promise.race([ret, ex.interruptedPromise]);
+      // An interrupted cell whose code honours the abort signal (train()) finishes within the grace period and
+      // completes normally; one that does not is stopped.
+      if (isAsync) await Promise.race([ret, ex.stoppedPromise]);
     } catch (e) {
+      if (keepDecls) this.prevDecl = declarationsAfterStop(loadTypeScript(), this.prevDecl, converted.declOutput || "", names, this.assigned);
       if (isSigintError(e) || e instanceof KeyboardInterrupt || ex.interrupted) {
-        ex.interrupt();
+        ex.stop();
         return interruptedOutcome();
       }
       return errorToOutcome(e);
@@ -216,15 +227,36 @@ export function interruptedOutcome(): ExecOutcome {
   return { status: "error", ename: "KeyboardInterrupt", evalue: "Interrupted", traceback: ["\x1b[31mKeyboardInterrupt\x1b[0m: Interrupted"] };
 }
 
-/** The cells' shared `exports`: named imports become rewritable values (as in tslab). */
-function createExports(target: Record<string, unknown>): Record<string, unknown> {
+/** The cells' shared `exports`: named imports become rewritable values (as in tslab); assignments are reported. */
+function createExports(target: Record<string, unknown>, onAssign: (name: string) => void): Record<string, unknown> {
   return new Proxy(target, {
     defineProperty(_t, prop, attrs) {
       if (prop === "__esModule") return true;
       target[prop as string] = attrs.get ? attrs.get() : attrs.value;
+      if (typeof prop === "string") onAssign(prop);
       return true;
     },
   });
+}
+
+function loadTypeScript(): typeof import("@tslab/typescript-for-tslab") {
+  return require("@tslab/typescript-for-tslab");
+}
+
+/**
+ * True when the cell has a `for await` outside any function: tslab detects top-level `await` from TypeScript's
+ * diagnostic for it, and TypeScript reports none for `for await`.
+ */
+export function hasTopLevelForAwait(src: string): boolean {
+  if (!/\bfor\s+await\b/.test(src)) return false;
+  const ts = loadTypeScript();
+  const file = ts.createSourceFile("cell.ts", src, ts.ScriptTarget.Latest, true);
+  const visit = (node: import("@tslab/typescript-for-tslab").Node): boolean => {
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
+    if (ts.isForOfStatement(node) && node.awaitModifier) return true;
+    return ts.forEachChild(node, visit) ?? false;
+  };
+  return visit(file);
 }
 
 export type { Execution };

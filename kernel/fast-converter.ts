@@ -9,15 +9,16 @@
  * parsed files) with a getAllDependencies that walks the cell's resolved imports and stops at declaration files.
  *
  * The patch is applied by loading tslab's converter.js source with a one-line hook before createWatchProgram. A
- * second hook wraps tslab's getCustomTransformers so that `{ x }` works when an earlier cell declared `x`
- * (previous-cell-shorthand.ts). A hook whose target is missing from the source (another tslab version) is left
- * out with a warning.
+ * second hook wraps tslab's getCustomTransformers: `{ x }` works when an earlier cell declared `x`
+ * (previous-cell-shorthand.ts), and every loop checks for an interrupt (loop-check.ts). A hook whose target is
+ * missing from the source (another tslab version) is left out with a warning.
  */
 import fs from "fs";
 import Module from "module";
 import path from "path";
 import type * as tsTypes from "@tslab/typescript-for-tslab";
-export { withPreviousCellShorthand } from "./previous-cell-shorthand";
+import { loopChecks } from "./loop-check";
+import { withPreviousCellShorthand } from "./previous-cell-shorthand";
 
 type ConverterModule = typeof import("tslab/dist/converter");
 
@@ -39,18 +40,31 @@ export function loadConverterModule(): ConverterModule {
     source = source.replace(
       TRANSFORMERS_TARGET,
       "function getCustomTransformers(checker, declsFile, locals, setLastExprName) {\n" +
-        "        return __cnnlab.withPreviousCellShorthand(ts, checker, declsFile, " +
+        "        return __cnnlab.cellTransformers(ts, checker, declsFile, " +
         "tslabGetCustomTransformers(checker, declsFile, locals, setLastExprName));\n    }\n" +
         "    function tslabGetCustomTransformers(checker, declsFile, locals, setLastExprName) {",
     );
   } else {
-    process.stderr.write("cnnlab: tslab's converter.js changed; `{ x }` of an earlier cell's x will fail\n");
+    process.stderr.write("cnnlab: tslab's converter.js changed; `{ x }` of an earlier cell's x will fail and loops cannot be interrupted\n");
   }
   const mod = new Module(original, module) as any;
   mod.filename = original;
   mod.paths = (Module as any)._nodeModulePaths(path.dirname(original));
   mod._compile(hooks + source, original);
   return (cached = mod.exports as ConverterModule);
+}
+
+type CustomTransformers = Parameters<typeof withPreviousCellShorthand>[3];
+
+/** tslab's transformers for a cell, plus ours: the shorthand expansion first, the loop checks last. */
+export function cellTransformers(
+  ts: typeof tsTypes,
+  checker: tsTypes.TypeChecker,
+  declsFile: tsTypes.SourceFile,
+  tslab: CustomTransformers,
+): CustomTransformers {
+  const transformers = withPreviousCellShorthand(ts, checker, declsFile, tslab);
+  return { ...transformers, after: [...(transformers.after ?? []), loopChecks(ts)] };
 }
 
 /** Makes the watch host create abstract builders with a cheap getAllDependencies. */

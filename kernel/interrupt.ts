@@ -1,16 +1,35 @@
 /**
- * Interrupts that really stop a cell.
+ * Interrupts that really stop a cell, and keep what it did.
  *
- * - Synchronous code: cells run under vm `breakOnSigint`, so SIGINT (interrupt_mode "signal") terminates a
- *   `while (true) {}` with ERR_SCRIPT_EXECUTION_INTERRUPTED; the kernel's heap (variables) survives.
- * - Asynchronous code: every cell runs inside an AsyncLocalStorage context (an Execution). Interrupting rejects the
- *   cell's promise at once (the reply is sent), aborts the execution's AbortSignal, and makes every timer callback
- *   scheduled from that execution (setTimeout/setInterval/setImmediate, also via `timers`) inert: an awaited loop
- *   such as `for (;;) await new Promise(r => setTimeout(r, 10))` never resumes, so it really stops instead of running
- *   on in the background as it did in tslab (which only rejected a Promise.race).
+ * - Requests: JupyterLab sends interrupt_request on control (interrupt_mode "message"). The io worker reads the
+ *   control socket on its own thread, so a request arrives even while a cell holds the main thread; it counts it in
+ *   shared memory (`requests`) and forwards the message. SIGINT (a frontend using "signal") is also honoured.
+ * - Loops: every loop body in cell code begins with a check of that shared counter (loop-check.ts); a loop that sees
+ *   a request it has not handled throws KeyboardInterrupt, wherever it runs: the cell's synchronous start, after an
+ *   `await`, in a timer callback. Node cannot terminate JavaScript on its main thread and keep running (V8's
+ *   TerminateExecution leaves Node's async-context stack corrupt and the process aborts), so the check is how a
+ *   busy loop gives the thread back. vm's `breakOnSigint` still covers a SIGINT during the synchronous start.
+ * - Awaited work: every cell runs inside an AsyncLocalStorage context (an Execution). An interrupt first aborts the
+ *   execution's AbortSignal; code that honours it (train(), evaluate(), sweep()) ends soon after and the cell
+ *   completes normally, its declarations standing. What has not finished within GRACE_MS is stopped: the cell's
+ *   promise is rejected with KeyboardInterrupt (the reply is sent) and every timer callback the execution scheduled
+ *   (setTimeout/setInterval/setImmediate, also via `timers`) becomes inert, so `for (;;) await sleep(10)` stops.
  */
 import { AsyncLocalStorage } from "async_hooks";
 import { promisify } from "util";
+
+/** How long interrupted code may take to finish on its own before it is stopped. */
+export const GRACE_MS = 500;
+
+/** The global the loop checks in cell code read: `{ requests, raise }` (see LoopCheckGlobal). */
+export const LOOP_CHECK_GLOBAL = "__cnnlab_interrupt__";
+
+export interface LoopCheckGlobal {
+  /** Int32 [0]: interrupt requests received (written by the io worker), [1]: requests handled (main thread). */
+  readonly requests: Int32Array;
+  /** Handles the pending request and throws KeyboardInterrupt. */
+  raise(): never;
+}
 
 export class KeyboardInterrupt extends Error {
   constructor(message = "Interrupted") {
@@ -20,27 +39,42 @@ export class KeyboardInterrupt extends Error {
 }
 
 export class Execution {
-  interrupted = false;
+  /** Stopped: the cell's promise is rejected and the callbacks it scheduled are dropped. */
+  stopped = false;
   readonly controller = new AbortController();
-  readonly interruptedPromise: Promise<never>;
-  private rejectInterrupted!: (e: unknown) => void;
+  /** Rejects with KeyboardInterrupt when the execution is stopped. */
+  readonly stoppedPromise: Promise<never>;
+  private rejectStopped!: (e: unknown) => void;
+  private stopTimer: ReturnType<typeof setTimeout> | undefined;
   constructor(readonly id: number) {
-    this.interruptedPromise = new Promise<never>((_, reject) => (this.rejectInterrupted = reject));
-    this.interruptedPromise.catch(() => {});
+    this.stoppedPromise = new Promise<never>((_, reject) => (this.rejectStopped = reject));
+    this.stoppedPromise.catch(() => {});
   }
   get signal(): AbortSignal {
     return this.controller.signal;
   }
-  interrupt(): void {
-    if (this.interrupted) return;
-    this.interrupted = true;
-    const err = new KeyboardInterrupt();
-    this.rejectInterrupted(err);
-    try {
-      this.controller.abort(err);
-    } catch {
-      // an abort listener threw; the execution is interrupted regardless
+  /** Asked to stop (its signal is aborted); it may still be finishing within the grace period. */
+  get interrupted(): boolean {
+    return this.controller.signal.aborted;
+  }
+  /** Aborts the signal now and stops the execution after `graceMs` unless it is stopped before. */
+  interrupt(graceMs = GRACE_MS): void {
+    if (!this.interrupted) {
+      try {
+        this.controller.abort(new KeyboardInterrupt());
+      } catch {
+        // an abort listener threw; the execution is interrupted regardless
+      }
     }
+    if (graceMs <= 0) this.stop();
+    else this.stopTimer ??= rawTimers.setTimeout(() => this.stop(), graceMs);
+  }
+  stop(): void {
+    if (this.stopTimer !== undefined) rawTimers.clearTimeout(this.stopTimer);
+    if (this.stopped) return;
+    if (!this.interrupted) this.interrupt(0);
+    this.stopped = true;
+    this.rejectStopped(new KeyboardInterrupt());
   }
 }
 
@@ -50,6 +84,8 @@ export function isSigintError(e: unknown): boolean {
 }
 
 export class InterruptController {
+  /** Shared with the io worker, which counts the interrupt requests it reads from the control socket. */
+  readonly requests = new Int32Array(new SharedArrayBuffer(8));
   private readonly als = new AsyncLocalStorage<Execution>();
   private nextId = 1;
   private running: Execution | null = null;
@@ -84,22 +120,37 @@ export class InterruptController {
   }
 
   /**
-   * Interrupts the running cell; when idle, stops what earlier cells left running in the background (their timers
-   * become inert and their signals abort).
+   * Handles an interrupt request: the running cell is interrupted (signal now, stopped after the grace period);
+   * when idle, what earlier cells left running in the background stops at once. `request` is the io worker's count
+   * for a request read from control: one that a loop check already handled is not handled twice.
    */
-  interrupt(): void {
+  interrupt(request?: number): void {
+    if (request !== undefined && request <= Atomics.load(this.requests, 1)) return;
+    Atomics.store(this.requests, 1, Math.max(request ?? 0, Atomics.load(this.requests, 0)));
     if (this.running) {
       this.running.interrupt();
       return;
     }
-    for (const ex of this.finished) ex.interrupt();
+    for (const ex of this.finished) ex.stop();
     this.finished.clear();
   }
 
-  /** Wraps the global timer functions so callbacks scheduled by an interrupted execution are dropped. */
+  /** A loop check saw a request: the execution it runs in (or the running cell) stops now. */
+  private raise(): never {
+    Atomics.store(this.requests, 1, Atomics.load(this.requests, 0));
+    (this.current() ?? this.running)?.stop();
+    throw new KeyboardInterrupt();
+  }
+
+  /**
+   * Defines the loop checks' global and wraps the global timer functions so that callbacks scheduled by a stopped
+   * execution are dropped.
+   */
   install(): void {
     if (this.installed) return;
     this.installed = true;
+    const loopCheck: LoopCheckGlobal = { requests: this.requests, raise: () => this.raise() };
+    Object.defineProperty(globalThis, LOOP_CHECK_GLOBAL, { value: loopCheck, enumerable: false });
     const als = this.als;
     const timers = require("timers") as typeof import("timers");
     const g = globalThis as any;
@@ -111,7 +162,7 @@ export class InterruptController {
         return orig.call(
           this,
           function (this: unknown, ...args: unknown[]) {
-            if (ex.interrupted) return;
+            if (ex.stopped) return;
             return (cb as Function).apply(this, args);
           },
           ...rest,
@@ -128,7 +179,7 @@ export class InterruptController {
       const handle = origInterval.call(
         this,
         function (this: unknown, ...args: unknown[]) {
-          if (ex.interrupted) {
+          if (ex.stopped) {
             origClearInterval(handle);
             return;
           }

@@ -1,10 +1,12 @@
 /**
- * Worker thread owning the heartbeat and stdin sockets, so that
- * - the heartbeat answers while a cell keeps the main thread busy (like ipykernel's heartbeat thread), and
+ * Worker thread owning the heartbeat, stdin and control sockets, so that
+ * - the heartbeat answers while a cell keeps the main thread busy (like ipykernel's heartbeat thread),
+ * - an interrupt_request is read at once and counted in shared memory, where the loop checks of a busy cell see it
+ *   (interrupt.ts); the message is then forwarded to the main thread, which replies, and
  * - a synchronous `prompt()` can block the main thread (Atomics.wait) while this thread talks to the frontend.
  */
 import { parentPort, workerData } from "worker_threads";
-import { decode, encode, makeMessage, Message, Signer } from "./wire";
+import { decode, encode, makeMessage, Message, Signer, SignatureError } from "./wire";
 
 export interface IoWorkerData {
   key: string;
@@ -12,8 +14,11 @@ export interface IoWorkerData {
   session: string;
   stdinAddr: string;
   hbAddr: string;
+  controlAddr: string;
   /** Int32 [0]: state (0 pending, 1 done, 2 error), [1]: byte length; bytes from offset 8. */
   sab: SharedArrayBuffer;
+  /** The InterruptController's request counters; this thread increments [0]. */
+  interruptRequests: SharedArrayBuffer;
 }
 
 export interface InputRequestMsg {
@@ -25,20 +30,53 @@ export interface InputRequestMsg {
   password: boolean;
 }
 
+/** Main thread → worker: frames to send on control. */
+export interface ControlSendMsg {
+  type: "control-send";
+  frames: Uint8Array[];
+}
+
+/** Worker → main thread: a control message (verified), with the request count for an interrupt_request. */
+export interface ControlReceivedMsg {
+  type: "control";
+  frames: Uint8Array[];
+  interruptRequest?: number;
+}
+
 async function main() {
   const zmq = await import("zeromq");
   const data = workerData as IoWorkerData;
   const signer = new Signer(data.key, data.scheme);
   const hb = new zmq.Reply();
   const stdin = new zmq.Router();
-  await Promise.all([hb.bind(data.hbAddr), stdin.bind(data.stdinAddr)]);
+  const control = new zmq.Router();
+  await Promise.all([hb.bind(data.hbAddr), stdin.bind(data.stdinAddr), control.bind(data.controlAddr)]);
   const state = new Int32Array(data.sab, 0, 2);
   const bytes = new Uint8Array(data.sab, 8);
+  const requests = new Int32Array(data.interruptRequests);
   const pending: { id: number }[] = [];
+  const log = (text: string) => parentPort!.postMessage({ type: "log", text });
+  let controlSends = Promise.resolve();
 
   (async () => {
     for await (const frames of hb) await hb.send(frames);
   })().catch(() => {});
+
+  (async () => {
+    for await (const frames of control) {
+      let msg: Message;
+      try {
+        msg = decode(frames as Buffer[], signer);
+      } catch (e) {
+        const why = e instanceof SignatureError ? e.message : `malformed message (${(e as Error).message})`;
+        log(`cnnlab: rejected control message: ${why}`);
+        continue;
+      }
+      const forward: ControlReceivedMsg = { type: "control", frames: frames as Buffer[] };
+      if (msg.header.msg_type === "interrupt_request") forward.interruptRequest = Atomics.add(requests, 0, 1) + 1;
+      parentPort!.postMessage(forward);
+    }
+  })().catch((e) => log(`cnnlab: control receive loop failed: ${e?.stack ?? e}`));
 
   (async () => {
     for await (const frames of stdin) {
@@ -46,7 +84,7 @@ async function main() {
       try {
         msg = decode(frames as Buffer[], signer);
       } catch (e) {
-        parentPort!.postMessage({ type: "log", text: `cnnlab: rejected stdin message: ${(e as Error).message}` });
+        log(`cnnlab: rejected stdin message: ${(e as Error).message}`);
         continue;
       }
       if (msg.header.msg_type !== "input_reply") continue;
@@ -63,10 +101,15 @@ async function main() {
     }
   })().catch(() => {});
 
-  parentPort!.on("message", async (m: InputRequestMsg | { type: "close" }) => {
+  parentPort!.on("message", async (m: InputRequestMsg | ControlSendMsg | { type: "close" }) => {
     if (m.type === "close") {
-      hb.close();
-      stdin.close();
+      await controlSends;
+      for (const s of [hb, stdin, control]) s.close();
+      return;
+    }
+    if (m.type === "control-send") {
+      const frames = m.frames.map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength));
+      controlSends = controlSends.then(() => control.send(frames)).catch((e) => log(`cnnlab: control send failed: ${e?.message ?? e}`));
       return;
     }
     pending.push({ id: m.id });

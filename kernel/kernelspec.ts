@@ -23,12 +23,10 @@ export function kernelSpec(): KernelSpec {
     argv: [process.execPath, path.join(PACKAGE_ROOT, "dist", "kernel", "main.js"), "{connection_file}"],
     display_name: DISPLAY_NAME,
     language: "typescript",
-    // "signal", deliberately. A message (interrupt_request on control) can only be read when the main thread gets
-    // back to the event loop, so it cannot stop a synchronous `while (true) {}`; SIGINT can: cells run with vm
-    // breakOnSigint, and between synchronous runs our SIGINT handler interrupts the awaited work (rejects the cell,
-    // aborts its signal, makes its timers inert). The kernel still answers interrupt_request on control for
-    // frontends that send one anyway.
-    interrupt_mode: "signal",
+    // "message": the io worker reads interrupt_request on its own thread, so it arrives while a loop holds the main
+    // thread, and the loop's interrupt check sees it (interrupt.ts). A SIGINT can only be handled once the main
+    // thread is free again (vm's breakOnSigint aside), so it cannot stop a loop after an `await`.
+    interrupt_mode: "message",
     metadata: { debugger: false },
   };
 }
@@ -52,7 +50,8 @@ export interface InstallOptions {
 
 export interface InstallResult {
   dir: string;
-  action: "installed" | "replaced" | "unchanged";
+  /** "updated": the spec there was an earlier version of this one (the same kernel program), rewritten. */
+  action: "installed" | "replaced" | "updated" | "unchanged";
 }
 
 export class KernelSpecConflict extends Error {
@@ -80,15 +79,25 @@ export function install(opts: InstallOptions = {}): InstallResult {
       writeLogos(dir, false);
       return { dir, action: "unchanged" };
     }
-    if (!opts.force) {
+    if (sameKernel(existing, json)) action = "updated";
+    else if (!opts.force) {
       throw new KernelSpecConflict(`a different kernelspec "${KERNEL_NAME}" already exists at ${dir}; rerun with --force to replace it`);
     }
-    action = "replaced";
+    else action = "replaced";
   }
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(file, json);
   writeLogos(dir, true);
   return { dir, action };
+}
+
+/** Both specs start the same kernel program (this checkout's main.js with the same Node). */
+function sameKernel(a: string, b: string): boolean {
+  try {
+    return JSON.stringify(JSON.parse(a).argv) === JSON.stringify(JSON.parse(b).argv);
+  } catch {
+    return false;
+  }
 }
 
 function sameSpec(a: string, b: string): boolean {

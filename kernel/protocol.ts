@@ -11,7 +11,7 @@ import { format, MimeBundle } from "./format";
 import { History, HistoryRequest } from "./history";
 import { GLOBALS_DECL, HostBackend, installHost, KernelHost } from "./host";
 import { inspectAt } from "./inspect";
-import { InterruptController, rawTimers } from "./interrupt";
+import { InterruptController, KeyboardInterrupt, rawTimers } from "./interrupt";
 import { makeMessage, Message, PROTOCOL_VERSION } from "./wire";
 
 const PACKAGE = require("../../package.json") as { version: string };
@@ -71,7 +71,7 @@ export class Kernel implements HostBackend {
     process.on("SIGINT", () => this.interrupts.interrupt());
     process.on("uncaughtException", (e) => this.reportBackgroundError(e, "uncaughtException"));
     process.on("unhandledRejection", (e) => this.reportBackgroundError(e, "unhandledRejection"));
-    await this.conn.bind((msg, channel) => this.onMessage(msg, channel));
+    await this.conn.bind((msg, channel, interruptRequest) => this.onMessage(msg, channel, interruptRequest), this.interrupts.requests);
     // No "starting" status here: with protocol 5.4 a subscriber's first iopub message must be its iopub_welcome.
     // Build the TypeScript program (~1 s, blocking) soon after start-up, but only once the first kernel_info request
     // is answered, so that "kernel ready" does not wait for it; 1 s at the latest.
@@ -143,6 +143,13 @@ export class Kernel implements HostBackend {
   }
 
   private reportBackgroundError(e: unknown, kind: string): void {
+    if (e instanceof KeyboardInterrupt) {
+      // A loop in a callback that an earlier cell scheduled, stopped by the interrupt the user asked for: nothing
+      // to report on a later cell.
+      this.log(`cnnlab: interrupt stopped a loop in a background callback`);
+      if (this.running) this.stream("stderr", "KeyboardInterrupt: stopped a loop in a callback an earlier cell scheduled\n");
+      return;
+    }
     const outcome = errorToOutcome(e);
     this.log(`cnnlab: ${kind}: ${outcome.ename}: ${outcome.evalue}`);
     if (this.running) this.iopub("error", errorContent(outcome), this.running);
@@ -170,13 +177,13 @@ export class Kernel implements HostBackend {
   input(prompt: string, password: boolean): Promise<string> {
     const parent = this.stdinParent();
     this.flushStreams();
-    return this.conn.stdin.input(parent, prompt, password);
+    return this.conn.io.input(parent, prompt, password);
   }
 
   inputSync(prompt: string, password: boolean): string {
     const parent = this.stdinParent();
     this.flushStreams();
-    return this.conn.stdin.inputSync(parent, prompt, password);
+    return this.conn.io.inputSync(parent, prompt, password);
   }
 
   /** tslab's `display.html(...)` etc. write through tslab's jupyter.lastWriteDisplayData: route it here. */
@@ -189,9 +196,9 @@ export class Kernel implements HostBackend {
 
   // ---------------------------------------------------------------------------------------------- dispatch
 
-  private onMessage(msg: Message, channel: Channel): void {
+  private onMessage(msg: Message, channel: Channel, interruptRequest?: number): void {
     if (channel === "control") {
-      void this.handle(msg, channel);
+      void this.handle(msg, channel, interruptRequest);
       return;
     }
     this.shellQueue.push(msg);
@@ -207,7 +214,7 @@ export class Kernel implements HostBackend {
     }
   }
 
-  private async handle(msg: Message, channel: Channel): Promise<void> {
+  private async handle(msg: Message, channel: Channel, interruptRequest?: number): Promise<void> {
     const type = msg.header.msg_type;
     this.iopub("status", { execution_state: "busy" }, msg);
     try {
@@ -240,7 +247,7 @@ export class Kernel implements HostBackend {
           await this.comm(type, msg);
           break;
         case "interrupt_request":
-          this.interrupts.interrupt();
+          this.interrupts.interrupt(interruptRequest);
           this.reply(channel, msg, "interrupt_reply", { status: "ok" });
           break;
         case "shutdown_request":

@@ -26,7 +26,7 @@ describe("kernel install command", function () {
     assert.strictEqual(spec.argv[2], "{connection_file}");
     assert.strictEqual(spec.display_name, "TypeScript (cnnlab)");
     assert.strictEqual(spec.language, "typescript");
-    assert.strictEqual(spec.interrupt_mode, "signal");
+    assert.strictEqual(spec.interrupt_mode, "message");
     for (const size of [32, 64]) {
       const png = fs.readFileSync(path.join(dir, `logo-${size}x${size}.png`));
       assert.strictEqual(png.readUInt32BE(16), size); // IHDR width
@@ -49,6 +49,16 @@ describe("kernel install command", function () {
     const forced = cli("install", "--prefix", prefix, "--force");
     assert.strictEqual(forced.status, 0, forced.out);
     assert.strictEqual(JSON.parse(fs.readFileSync(file, "utf8")).display_name, "TypeScript (cnnlab)");
+  });
+
+  it("updates, saying so, a spec that an earlier version of this kernel wrote (same program, other fields)", () => {
+    const file = path.join(dir, "kernel.json");
+    const spec = JSON.parse(fs.readFileSync(file, "utf8"));
+    fs.writeFileSync(file, JSON.stringify({ ...spec, interrupt_mode: "signal" }));
+    const r = cli("install", "--prefix", prefix);
+    assert.strictEqual(r.status, 0, r.out);
+    assert.match(r.out, /updated kernelspec cnnlab .*earlier version/);
+    assert.strictEqual(JSON.parse(fs.readFileSync(file, "utf8")).interrupt_mode, "message");
   });
 
   it("rejects unknown options", () => {
