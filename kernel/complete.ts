@@ -10,9 +10,9 @@ export interface CompleteReply {
   metadata: Record<string, unknown>;
 }
 
-export function complete(executor: Executor, code: string, cursorPos: number | undefined): CompleteReply {
+export async function complete(executor: Executor, code: string, cursorPos: number | undefined): Promise<CompleteReply> {
   const pos = codePointToUtf16(code, cursorPos ?? code.length);
-  const info = executor.complete(code, pos);
+  const info = await executor.complete(code, pos);
   const entries = new Map((info.original?.entries ?? []).map((e) => [e.name, e]));
   return {
     status: "ok",

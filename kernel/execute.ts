@@ -1,6 +1,6 @@
 /**
- * Cell execution: tslab's converter (TypeScript type-check + transpile, with declarations carried from cell to cell)
- * and a vm-based executor modelled on tslab's executor.js, changed to
+ * Cell execution: tslab's converter (TypeScript type-check + transpile, with declarations carried from cell to cell;
+ * it runs in a worker thread, converter-worker.ts) and a vm-based executor modelled on tslab's executor.js, changed to
  * - return the last value instead of printing it (the protocol turns it into an execute_result),
  * - report TS diagnostics and runtime errors as structured errors (ename/evalue/traceback),
  * - run every cell in an interruptible Execution (see interrupt.ts),
@@ -10,8 +10,8 @@
 import Module from "module";
 import path from "path";
 import vm from "vm";
-import type { Converter, Diagnostic } from "tslab/dist/converter";
-import { loadConverterModule } from "./fast-converter";
+import type { Diagnostic } from "tslab/dist/converter";
+import type { ConverterClient } from "./converter-client";
 import { Execution, InterruptController, isSigintError, KeyboardInterrupt } from "./interrupt";
 import { declarationsAfterStop, takeDeclaredNames } from "./partial-declarations";
 
@@ -19,38 +19,8 @@ export type ExecOutcome =
   | { status: "ok"; hasValue: boolean; value?: unknown }
   | { status: "error"; ename: string; evalue: string; traceback: string[] };
 
-export interface ConverterSet {
-  node: Converter;
-  browser: Converter;
-  close(): void;
-}
-
 /** Global `__cnnlab_cell__` (read by the wrapped cell code): the cells' shared exports and require. */
 const CELL_GLOBAL = "__cnnlab_cell__";
-
-/** Lazily created converters (creating one type-checks the lib files: about a second). */
-export function createConverterSet(globalsDecl: string): ConverterSet {
-  const { createConverter } = loadConverterModule();
-  let node: Converter | undefined;
-  let browser: Converter | undefined;
-  const init = (c: Converter) => {
-    const diags = c.addModule("__cnnlab_globals__", globalsDecl);
-    if (diags.length) process.stderr.write(`cnnlab: globals declaration: ${diags.map((d) => d.messageText).join("; ")}\n`);
-    return c;
-  };
-  return {
-    get node() {
-      return (node ??= init(createConverter({ isJS: false, isBrowser: false })));
-    },
-    get browser() {
-      return (browser ??= init(createConverter({ isJS: false, isBrowser: true })));
-    },
-    close() {
-      node?.close();
-      browser?.close();
-    },
-  };
-}
 
 export function diagnosticsToError(diags: Diagnostic[]): ExecOutcome {
   const lines = diags.map((d) => `${d.fileName ? d.fileName + " " : ""}${d.start.line + 1}:${d.start.character + 1} - ${d.messageText}`);
@@ -84,7 +54,7 @@ export class Executor {
   private tslabHooked = false;
 
   constructor(
-    private readonly convs: ConverterSet,
+    private readonly converter: ConverterClient,
     private readonly rootDir: string,
     private readonly interrupts: InterruptController,
     private readonly onTslabRequired: () => void = () => {},
@@ -99,9 +69,9 @@ export class Executor {
     return this.locals;
   }
 
-  /** Type-checks nothing yet; creating the Node converter makes the first cell fast. */
-  warm(): void {
-    void this.convs.node;
+  /** Builds the converter's TypeScript program in its thread, so the first cell does not wait for it. */
+  warm(): Promise<void> {
+    return this.converter.warm();
   }
 
   /**
@@ -110,17 +80,27 @@ export class Executor {
    */
   async execute(src: string, opts: { keepDecls?: boolean } = {}): Promise<ExecOutcome> {
     const keepDecls = opts.keepDecls ?? true;
+    // Begun before type-checking, so an interrupt that arrives meanwhile keeps the cell from running.
+    const ex = this.interrupts.begin();
+    try {
+      return await this.typeCheckAndRun(src, keepDecls, ex);
+    } finally {
+      this.interrupts.end(ex);
+    }
+  }
+
+  private async typeCheckAndRun(src: string, keepDecls: boolean, ex: Execution): Promise<ExecOutcome> {
     const { getCodeMetadata } = require("tslab/dist/metadata") as typeof import("tslab/dist/metadata");
     const meta = getCodeMetadata(src);
     if (meta.module) {
-      const conv = meta.mode === "browser" ? this.convs.browser : this.convs.node;
-      const diags = conv.addModule(meta.module, src, meta);
+      const diags = await this.converter.addModule(meta.mode === "browser", meta.module, src, meta);
       // Like tslab: the module is registered even when it has errors; errors are reported.
       return diags.length ? diagnosticsToError(diags) : { status: "ok", hasValue: false };
     }
     if (meta.mode === "browser") return { status: "ok", hasValue: false };
 
-    const converted = this.convs.node.convert(this.prevDecl, src);
+    const converted = await this.converter.convert(this.prevDecl, src);
+    if (ex.interrupted) return interruptedOutcome();
     if (converted.sideOutputs) {
       for (const out of converted.sideOutputs) {
         this.sideModules.delete(out.path);
@@ -135,7 +115,6 @@ export class Executor {
 
     const { code, names } = takeDeclaredNames(converted.output);
     const isAsync = converted.hasToplevelAwait || hasTopLevelForAwait(src);
-    const ex = this.interrupts.begin();
     this.assigned = new Set();
     try {
       const prefix = isAsync ? "(async function(exports, require) { " : "(function(exports, require) { ";
@@ -152,8 +131,6 @@ export class Executor {
         return interruptedOutcome();
       }
       return errorToOutcome(e);
-    } finally {
-      this.interrupts.end(ex);
     }
     if (keepDecls) this.prevDecl = converted.declOutput || "";
     const name = converted.lastExpressionVar;
@@ -166,15 +143,15 @@ export class Executor {
   }
 
   complete(src: string, position: number) {
-    return this.convs.node.complete(this.prevDecl, src, position);
+    return this.converter.complete(this.prevDecl, src, position);
   }
 
   inspect(src: string, position: number) {
-    return this.convs.node.inspect(this.prevDecl, src, position);
+    return this.converter.inspect(this.prevDecl, src, position);
   }
 
   close(): void {
-    this.convs.close();
+    this.converter.close();
   }
 
   /** require for cells: `tslab` is this kernel's tslab; side outputs (local .ts files) come from the converter. */

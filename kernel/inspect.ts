@@ -9,10 +9,10 @@ export interface InspectReply {
   metadata: Record<string, unknown>;
 }
 
-export function inspectAt(executor: Executor, code: string, cursorPos: number | undefined): InspectReply {
+export async function inspectAt(executor: Executor, code: string, cursorPos: number | undefined): Promise<InspectReply> {
   const pos = codePointToUtf16(code, cursorPos ?? code.length);
   // Jupyter frontends send the cursor after the name (e.g. `Math.floor|`): look one character back too.
-  const info = executor.inspect(code, pos) ?? (pos > 0 ? executor.inspect(code, pos - 1) : undefined);
+  const info = (await executor.inspect(code, pos)) ?? (pos > 0 ? await executor.inspect(code, pos - 1) : undefined);
   if (!info) return { status: "ok", found: false, data: {}, metadata: {} };
   const signature = (info.displayParts ?? []).map((p) => p.text).join("");
   const docs = (info.documentation ?? []).map((d) => d.text).join("");

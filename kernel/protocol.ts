@@ -6,17 +6,17 @@ import { randomUUID } from "crypto";
 import { CommManager, CommMessage } from "./comm";
 import { complete, isComplete } from "./complete";
 import { Connection, ConnectionInfo } from "./connection";
-import { createConverterSet, errorToOutcome, ExecOutcome, Executor } from "./execute";
+import { ConverterClient } from "./converter-client";
+import { errorToOutcome, ExecOutcome, Executor } from "./execute";
 import { format, MimeBundle } from "./format";
 import { History, HistoryRequest } from "./history";
 import { GLOBALS_DECL, HostBackend, installHost, KernelHost } from "./host";
 import { inspectAt } from "./inspect";
+import { languageInfo, TS_VERSION } from "./language-info";
 import { InterruptController, KeyboardInterrupt, rawTimers } from "./interrupt";
 import { makeMessage, Message, PROTOCOL_VERSION } from "./wire";
 
 const PACKAGE = require("../../package.json") as { version: string };
-/** The TypeScript that tslab's converter really uses (its fork of the compiler), read without loading it. */
-const TS_VERSION: string = require("@tslab/typescript-for-tslab/package.json").version;
 
 type Channel = "shell" | "control";
 type StreamName = "stdout" | "stderr";
@@ -48,7 +48,6 @@ export class Kernel implements HostBackend {
   private streamBuf: { name: StreamName; text: string; parent: Message }[] = [];
   private streamBytes = 0;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
-  private warmed = false;
   private shuttingDown = false;
   private readonly realWrite: Record<StreamName, (s: string) => boolean>;
 
@@ -60,7 +59,7 @@ export class Kernel implements HostBackend {
     this.log = opts.log ?? ((t) => this.realWrite.stderr(t.endsWith("\n") ? t : t + "\n"));
     this.conn = new Connection(info, randomUUID(), this.log);
     this.comms = new CommManager((type, content, metadata = {}, buffers = []) => this.iopub(type, content, this.currentParent, metadata, buffers));
-    this.executor = new Executor(createConverterSet(GLOBALS_DECL), opts.rootDir ?? process.cwd(), this.interrupts, () => this.hookTslabDisplay());
+    this.executor = new Executor(new ConverterClient(GLOBALS_DECL, this.log), opts.rootDir ?? process.cwd(), this.interrupts, () => this.hookTslabDisplay());
     this.host = new KernelHost(this);
   }
 
@@ -73,19 +72,8 @@ export class Kernel implements HostBackend {
     process.on("unhandledRejection", (e) => this.reportBackgroundError(e, "unhandledRejection"));
     await this.conn.bind((msg, channel, interruptRequest) => this.onMessage(msg, channel, interruptRequest), this.interrupts.requests);
     // No "starting" status here: with protocol 5.4 a subscriber's first iopub message must be its iopub_welcome.
-    // Build the TypeScript program (~1 s, blocking) soon after start-up, but only once the first kernel_info request
-    // is answered, so that "kernel ready" does not wait for it; 1 s at the latest.
-    rawTimers.setTimeout(() => this.warm(), 1000);
-  }
-
-  private warm(): void {
-    if (this.warmed || this.shuttingDown) return;
-    this.warmed = true;
-    try {
-      this.executor.warm();
-    } catch (e) {
-      this.log(`cnnlab: warming the TypeScript converter failed: ${(e as Error)?.stack ?? e}`);
-    }
+    // The TypeScript program (1–3 s of one core) is built in the converter's own thread, while this one answers.
+    this.executor.warm().catch((e) => this.log(`cnnlab: warming the TypeScript converter failed: ${(e as Error)?.message ?? e}`));
   }
 
   // ---------------------------------------------------------------------------------------------- output plumbing
@@ -221,16 +209,15 @@ export class Kernel implements HostBackend {
       switch (type) {
         case "kernel_info_request":
           this.reply(channel, msg, "kernel_info_reply", this.kernelInfo());
-          if (!this.warmed) rawTimers.setTimeout(() => this.warm(), 50);
           break;
         case "execute_request":
           if (channel === "shell") await this.execute(msg);
           break;
         case "complete_request":
-          this.reply(channel, msg, "complete_reply", complete(this.executor, msg.content.code ?? "", msg.content.cursor_pos));
+          this.reply(channel, msg, "complete_reply", await complete(this.executor, msg.content.code ?? "", msg.content.cursor_pos));
           break;
         case "inspect_request":
-          this.reply(channel, msg, "inspect_reply", inspectAt(this.executor, msg.content.code ?? "", msg.content.cursor_pos));
+          this.reply(channel, msg, "inspect_reply", await inspectAt(this.executor, msg.content.code ?? "", msg.content.cursor_pos));
           break;
         case "is_complete_request":
           this.reply(channel, msg, "is_complete_reply", isComplete(msg.content.code ?? ""));
@@ -274,15 +261,7 @@ export class Kernel implements HostBackend {
       protocol_version: PROTOCOL_VERSION,
       implementation: "cnnlab",
       implementation_version: PACKAGE.version,
-      language_info: {
-        name: "typescript",
-        version: TS_VERSION,
-        mimetype: "text/typescript",
-        file_extension: ".ts",
-        pygments_lexer: "typescript",
-        // Makes JupyterLab and the classic notebook highlight TypeScript (as tslab does).
-        codemirror_mode: { name: "javascript", typescript: true, mode: "typescript" },
-      },
+      language_info: languageInfo(),
       banner: `cnnlab ${PACKAGE.version}: TypeScript ${TS_VERSION} on Node.js ${process.version}`,
       help_links: [
         { text: "TypeScript handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },
@@ -324,11 +303,10 @@ export class Kernel implements HostBackend {
     let outcome: ExecOutcome;
     const payload: unknown[] = [];
     try {
-      this.warmed = true;
       const help = helpTarget(code);
       if (help != null) {
         // IPython-style `expr?` / `?expr` (never valid TypeScript): the type and TSDoc of expr, in the pager.
-        const info = inspectAt(this.executor, help, help.length);
+        const info = await inspectAt(this.executor, help, help.length);
         payload.push({ source: "page", data: info.found ? info.data : { "text/plain": `No information for ${help}` }, start: 0 });
         outcome = { status: "ok", hasValue: false };
       } else outcome = await this.executor.execute(code);

@@ -62,10 +62,15 @@ export class NotebookPage {
     private readonly expectedKernelName: string = cnnlabKernelName,
   ) {}
 
-  /** Opens the notebook and waits until its kernel is started and idle, choosing ours if JupyterLab asks. */
-  async open(): Promise<void> {
+  /** Loads the notebook's page in a fresh workspace, not waiting for anything. */
+  async visit(): Promise<void> {
     workspacesOpened += 1;
     await this.page.goto(this.server.notebookUrl(this.notebookPath, `e2e-${process.pid}-${workspacesOpened}`));
+  }
+
+  /** Opens the notebook and waits until its kernel is started and idle, choosing ours if JupyterLab asks. */
+  async open(): Promise<void> {
+    await this.visit();
     await this.page.waitForSelector(`${panel} .jp-Notebook`, { timeout: 60_000 });
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
