@@ -30,6 +30,20 @@ export async function complete(executor: Executor, code: string, cursorPos: numb
   };
 }
 
+/**
+ * Completions a user looks for first: `tf.` lists tfjs's ops (abs, add, conv2d…) before its classes, and its
+ * kernel-name constants (Abs, Add, _FusedMatMul…), which TypeScript interleaves with the ops, last.
+ */
+export function inReadingOrder(candidates: string[], entries: { name: string; kind: string }[]): string[] {
+  const kinds = new Map(entries.map((e) => [e.name, e.kind]));
+  const rank = (name: string): number => {
+    if (name.startsWith("_")) return 3;
+    if (!/^[A-Z]/.test(name)) return 0;
+    return kinds.get(name) === "const" ? 2 : 1;
+  };
+  return candidates.map((name, index) => ({ name, index, rank: rank(name) })).sort((a, b) => a.rank - b.rank || a.index - b.index).map((c) => c.name);
+}
+
 export type IsCompleteReply = { status: "complete" } | { status: "incomplete"; indent: string } | { status: "invalid" };
 
 /**

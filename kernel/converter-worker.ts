@@ -7,6 +7,7 @@
 import { parentPort, workerData } from "worker_threads";
 import type { CodeMetadata } from "tslab/dist/metadata";
 import type { Converter } from "tslab/dist/converter";
+import { inReadingOrder } from "./complete";
 import { loadConverterModule } from "./fast-converter";
 
 export interface ConverterWorkerData {
@@ -56,7 +57,7 @@ function answer(request: ConverterRequest): unknown {
       // Only what complete.ts reads: TypeScript's own entries carry more than a message can.
       const info = nodeConverter().complete(request.prevDecl, request.src, request.position);
       const entries = (info.original?.entries ?? []).map((e) => ({ name: e.name, kind: e.kind }));
-      return { start: info.start, end: info.end, candidates: info.candidates, original: { entries } };
+      return { start: info.start, end: info.end, candidates: inReadingOrder(info.candidates, entries), original: { entries } };
     }
     case "inspect": {
       const info = nodeConverter().inspect(request.prevDecl, request.src, request.position);

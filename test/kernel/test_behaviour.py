@@ -256,3 +256,13 @@ def test_inspect_shows_type_and_tsdoc(kc):
     assert reply["content"]["found"]
     assert "function inc(n: number): number" in data["text/plain"]
     assert "Adds one." in data["text/plain"]
+
+
+def test_completion_lists_tfjs_ops_before_kernel_name_constants(kc):
+    assert execute(kc, 'import * as tf from "@tensorflow/tfjs"', timeout=120).status == "ok"
+    reply = wait_reply(kc, kc.complete("tf.", 3))
+    matches = reply["content"]["matches"]
+    assert matches.index("abs") < matches.index("Tensor") < matches.index("Abs") < matches.index("_FusedMatMul")
+    first = matches[:50]
+    assert all(m[0].islower() for m in first), first
+    assert {"conv2d", "tensor", "layers", "train"} <= set(matches[: matches.index("Tensor")])
