@@ -50,8 +50,11 @@ export class Connection {
     this.session = session;
   }
 
-  /** `interruptRequests`: the InterruptController's shared request counters. */
-  async bind(onMessage: Handler, interruptRequests: Int32Array): Promise<void> {
+  /**
+   * `interruptRequests`: the InterruptController's shared request counters; `executionState`: what a new iopub
+   * subscriber is told after its welcome.
+   */
+  async bind(onMessage: Handler, interruptRequests: Int32Array, executionState: () => "busy" | "idle"): Promise<void> {
     const zmq = require("zeromq") as typeof zmqTypes;
     this.shell = new zmq.Router();
     this.iopub = new zmq.XPublisher();
@@ -75,7 +78,7 @@ export class Connection {
     );
     await Promise.all([this.shell.bind(address(this.info, this.info.shell_port)), this.iopub.bind(address(this.info, this.info.iopub_port)), this.io.ready]);
     this.receive(this.shell, "shell", onMessage);
-    this.welcome();
+    this.welcome(executionState);
   }
 
   private receive(sock: zmqTypes.Router, channel: "shell", onMessage: Handler): void {
@@ -96,13 +99,20 @@ export class Connection {
     });
   }
 
-  /** JEP 65 (protocol 5.4): each new iopub subscription gets an iopub_welcome message. */
-  private welcome(): void {
+  /**
+   * JEP 65 (protocol 5.4): each new iopub subscription gets an iopub_welcome message, and then the kernel's execution
+   * state. Without that state a frontend that reconnects to a restarted kernel may never see one: jupyter_server does
+   * not nudge a kernel it last saw busy (one killed mid-training), the one kernel_info the browser sends can be
+   * answered before the new subscription is live, and JupyterLab showed "Unknown" until reloaded (so did IPython's
+   * kernel).
+   */
+  private welcome(executionState: () => "busy" | "idle"): void {
     (async () => {
       for await (const [frame] of this.iopub) {
         if (frame.length === 0 || frame[0] !== 1) continue;
         const subscription = frame.subarray(1).toString("utf8");
         this.sendIopub(makeMessage("iopub_welcome", { subscription }, undefined, this.session));
+        this.sendIopub(makeMessage("status", { execution_state: executionState() }, undefined, this.session));
       }
     })().catch((e) => {
       if (!this.closed) this.log(`cnnlab: iopub subscription loop failed: ${e?.stack ?? e}`);

@@ -4,6 +4,8 @@
  * the kernel as "Unknown" while a lesson opened. Here it warms up at once, in parallel, and the main thread stays free
  * to answer (and to take an interrupt while a cell is type-checked).
  */
+import v8 from "v8";
+import vm from "vm";
 import { parentPort, workerData } from "worker_threads";
 import type { CodeMetadata } from "tslab/dist/metadata";
 import type { Converter } from "tslab/dist/converter";
@@ -66,6 +68,36 @@ function answer(request: ConverterRequest): unknown {
   }
 }
 
+/**
+ * Every cell builds a new TypeScript program; the old one is garbage at once. V8 lets this heap grow to about 3× what
+ * is live before it collects (250 MB for 85 MB live with no imports), and keeps the pages: RSS grew 110 MB over
+ * 1,000 cells. So: a full collection when the heap has grown by half (plus 32 MB) since the last one (checked after each
+ * request, a few µs), and a compacting one that returns free pages after a second with no requests.
+ */
+v8.setFlagsFromString("--expose-gc");
+const collect = vm.runInNewContext("gc") as (options: { type: "major"; execution?: "async"; flavor?: "last-resort" }) => unknown;
+let liveAfterCollection = v8.getHeapStatistics().used_heap_size;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+let collecting = false;
+
+/** Between requests: concurrent marking, so the next request waits less. When idle: compacting, synchronous. */
+async function collectGarbage(compact = false): Promise<void> {
+  if (compact) collect({ type: "major", flavor: "last-resort" });
+  else await collect({ type: "major", execution: "async" });
+  liveAfterCollection = v8.getHeapStatistics().used_heap_size;
+}
+
+function collectWhenGrown(): void {
+  if (!collecting && v8.getHeapStatistics().used_heap_size > liveAfterCollection * 1.5 + 32 * 2 ** 20) {
+    collecting = true;
+    void collectGarbage().finally(() => (collecting = false));
+  }
+  if (idleTimer) clearTimeout(idleTimer);
+  // When idle, also compact the heap and give free pages back to the system.
+  idleTimer = setTimeout(() => void collectGarbage(true), 1000);
+  idleTimer.unref();
+}
+
 parentPort!.on("message", (call: ConverterCall) => {
   let reply: ConverterAnswer;
   try {
@@ -74,4 +106,5 @@ parentPort!.on("message", (call: ConverterCall) => {
     reply = { id: call.id, error: (e as Error)?.stack ?? String(e) };
   }
   parentPort!.postMessage(reply);
+  collectWhenGrown();
 });

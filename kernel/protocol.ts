@@ -70,7 +70,11 @@ export class Kernel implements HostBackend {
     process.on("SIGINT", () => this.interrupts.interrupt());
     process.on("uncaughtException", (e) => this.reportBackgroundError(e, "uncaughtException"));
     process.on("unhandledRejection", (e) => this.reportBackgroundError(e, "unhandledRejection"));
-    await this.conn.bind((msg, channel, interruptRequest) => this.onMessage(msg, channel, interruptRequest), this.interrupts.requests);
+    await this.conn.bind(
+      (msg, channel, interruptRequest) => this.onMessage(msg, channel, interruptRequest),
+      this.interrupts.requests,
+      () => (this.processing ? "busy" : "idle"),
+    );
     // No "starting" status here: with protocol 5.4 a subscriber's first iopub message must be its iopub_welcome.
     // The TypeScript program (1–3 s of one core) is built in the converter's own thread, while this one answers.
     this.executor.warm().catch((e) => this.log(`cnnlab: warming the TypeScript converter failed: ${(e as Error)?.message ?? e}`));

@@ -48,7 +48,7 @@ describe("lessons in JupyterLab in Chromium (issue 8)", function () {
 
   const notebooks = [
     ...fixtureNotebooks()
-      .filter((name) => name !== "interrupt.ipynb")
+      .filter((name) => name !== "interrupt.ipynb" && name !== "kill.ipynb")
       .map((name) => ({ notebookPath: `fixtures/${name}`, isLesson: false })),
     ...lessonNotebooks().map((name) => ({ notebookPath: `lessons/${name}`, isLesson: true })),
   ];

@@ -88,6 +88,17 @@ export class NotebookPage {
     );
   }
 
+  /** The id of the kernel the server runs for this notebook. */
+  async kernelId(): Promise<string> {
+    const response = await fetch(`${this.server.baseUrl}/api/sessions`, {
+      headers: { Authorization: `token ${this.server.token}` },
+    });
+    const sessions = (await response.json()) as { path: string; kernel?: { id: string } }[];
+    const id = sessions.find((session) => session.path === this.notebookPath)?.kernel?.id;
+    if (!id) throw new Error(`the server runs no kernel for ${this.notebookPath}`);
+    return id;
+  }
+
   /** Whether the server runs a kernel for this notebook and reports it idle. */
   private async serverSaysKernelIdle(): Promise<boolean> {
     const response = await fetch(`${this.server.baseUrl}/api/sessions`, {
