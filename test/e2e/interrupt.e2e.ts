@@ -3,11 +3,9 @@
  * must end within 2 s with a KeyboardInterrupt, and the next cell must run.
  */
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-import { LabSession, buildDir } from "./labSession";
-import { NotebookPage } from "./notebookPage";
+import { buildDir, withOpenNotebook } from "./labSession";
 
 const notebookPath = "fixtures/interrupt.ipynb";
 
@@ -16,25 +14,11 @@ function sleep(milliseconds: number): Promise<void> {
 }
 
 describe("the stop button in JupyterLab in Chromium (issue 8)", function () {
-  let session: LabSession;
-  let notebook: NotebookPage;
-
-  before(async function () {
-    this.timeout(180_000);
-    mkdirSync(buildDir, { recursive: true });
-    session = await LabSession.start("interrupt");
-    notebook = await session.notebookPage(notebookPath);
-    await notebook.open();
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await notebook?.page.close().catch(() => undefined);
-    await session?.stop();
-  });
+  const suite = withOpenNotebook("interrupt", notebookPath);
 
   it("stops a running async loop within 2 s, and the next cell runs", async function () {
     this.timeout(120_000);
+    const notebook = suite.notebook();
     await notebook.runCodeCell(1);
     // Wait until the loop is visibly running: ticks are printed.
     const runningBy = Date.now() + 60_000;

@@ -4,11 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-import { LabSession, buildDir } from "./labSession";
-import { NotebookPage } from "./notebookPage";
+import { buildDir, withOpenNotebook } from "./labSession";
 
 const notebookPath = "fixtures/kill.ipynb";
 
@@ -25,25 +23,11 @@ function kernelPid(kernelId: string): number {
 }
 
 describe("a kernel killed mid-training in JupyterLab in Chromium (issue 12)", function () {
-  let session: LabSession;
-  let notebook: NotebookPage;
-
-  before(async function () {
-    this.timeout(180_000);
-    mkdirSync(buildDir, { recursive: true });
-    session = await LabSession.start("kill");
-    notebook = await session.notebookPage(notebookPath);
-    await notebook.open();
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await notebook?.page.close().catch(() => undefined);
-    await session?.stop();
-  });
+  const suite = withOpenNotebook("kill", notebookPath);
 
   it("is restarted by JupyterLab, and the next cell runs on the new kernel", async function () {
     this.timeout(180_000);
+    const notebook = suite.notebook();
     await notebook.runCodeCell(1);
     const trainingBy = Date.now() + 90_000;
     while (!/training/.test(await notebook.outputText(1).catch(() => ""))) {
@@ -77,7 +61,7 @@ describe("a kernel killed mid-training in JupyterLab in Chromium (issue 12)", fu
     assert.ok(
       Number.isFinite(restartedAfter),
       `JupyterLab did not bring the kernel back within 60 s (status ${await notebook.kernelStatus()}); the server said:\n` +
-        session.server.log().split("\n").slice(-30).join("\n"),
+        suite.session().server.log().split("\n").slice(-30).join("\n"),
     );
 
     await notebook.runCodeCell(2);

@@ -89,6 +89,32 @@ export class LabSession {
   }
 }
 
+/**
+ * Mocha hooks for a suite about one notebook: before its tests, a session named `name` with the notebook open and
+ * its kernel idle; after them, both closed. The returned getters are for the tests' bodies.
+ */
+export function withOpenNotebook(name: string, notebookPath: string): { session: () => LabSession; notebook: () => NotebookPage } {
+  let session: LabSession | undefined;
+  let notebook: NotebookPage | undefined;
+  before(async function () {
+    this.timeout(180_000);
+    mkdirSync(buildDir, { recursive: true });
+    session = await LabSession.start(name);
+    notebook = await session.notebookPage(notebookPath);
+    await notebook.open();
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await notebook?.page.close().catch(() => undefined);
+    await session?.stop();
+  });
+  const opened = <T>(value: T | undefined): T => {
+    if (!value) throw new Error(`the session for ${notebookPath} did not start`);
+    return value;
+  };
+  return { session: () => opened(session), notebook: () => opened(notebook) };
+}
+
 /** `lessons/01-convolution.ipynb` → `01-convolution`: the stem used for screenshots and exports. */
 export function stem(notebookPath: string): string {
   return basename(notebookPath, ".ipynb");
