@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { DatasetSplit, ImageDataset } from "../data/dataset";
 import { backendReady, isFast } from "../data/ready";
 import { kernelHost } from "../display/protocol";
+import { recalibrateBatchNormalization } from "./batchNormStatistics";
 import { TrainingDashboard } from "./dashboard";
 import { TrainingHistory } from "./history";
 import { crossEntropy, evaluateLossAccuracy } from "./metrics";
@@ -46,6 +47,12 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** No dashboard and no console lines. */
   quiet?: boolean;
+  /**
+   * Re-estimate batch normalisation's moving statistics from this many training images (with the current weights)
+   * at the end of each epoch, before validation: `true` (the default) for 2,048, `false` to keep the moving averages
+   * training left (lagging behind: a net with batch norm can then evaluate far below its training accuracy).
+   */
+  recalibrateBatchNorm?: boolean | number;
   /** Called after each epoch with its record; return `false` to stop. */
   onEpochEnd?: (history: TrainingHistory) => void | boolean | Promise<void | boolean>;
 }
@@ -56,6 +63,10 @@ export interface TrainOptions {
  *
  * Interrupting the kernel (or aborting `options.signal`) stops training after the current batch: the model keeps
  * the weights it has and the history so far is returned, with `stopReason` "interrupted".
+ *
+ * After each epoch, batch normalisation's moving mean and variance (what inference uses) are re-estimated from
+ * training images with the epoch's final weights (`recalibrateBatchNorm`); the moving averages training leaves lag
+ * behind the weights and can make a net evaluate far below its training accuracy.
  *
  * The model must end in a softmax over the classes (lenet5() and cnn() do). The loss is categorical
  * cross-entropy; if the model is not compiled yet it is compiled with Adam so that `model.evaluate` and
@@ -91,6 +102,7 @@ export async function train(model: tf.LayersModel, data: ImageDataset | DatasetS
     validationName = "test";
   }
   checkShapes(model, trainSet);
+  const recalibration = recalibrationImages(options.recalibrateBatchNorm);
   const early = options.earlyStopping ? { patience: 3, monitor: "validationLoss" as const, minDelta: 0,
     restoreBestWeights: true, ...(options.earlyStopping === true ? {} : options.earlyStopping) } : undefined;
   if (early && !validationSet) {
@@ -150,6 +162,7 @@ export async function train(model: tf.LayersModel, data: ImageDataset | DatasetS
         break;
       }
       const seconds = (Date.now() - epochStart) / 1000;
+      recalibrateBatchNormalization(model, trainSet, { images: recalibration, batchSize, seed: seed + epoch });
       const record = { epoch, loss: lossSum / seen, accuracy: correct / seen, seconds, imagesPerSecond: seen / seconds,
         validationLoss: undefined as number | undefined, validationAccuracy: undefined as number | undefined };
       if (validationSet) {
@@ -188,6 +201,15 @@ export async function train(model: tf.LayersModel, data: ImageDataset | DatasetS
     dashboard.finish(done, lastMetrics);
   }
   return history;
+}
+
+function recalibrationImages(option: boolean | number | undefined): number {
+  if (option === undefined || option === true) return 2048;
+  if (option === false) return 0;
+  if (!Number.isInteger(option) || option < 1) {
+    throw new RangeError(`train: recalibrateBatchNorm must be true, false or a positive number of images, got ${option}`);
+  }
+  return option;
 }
 
 function checkShapes(model: tf.LayersModel, data: ImageDataset): void {
