@@ -5,6 +5,9 @@
 //   npm run notebooks                 all lessons
 //   npm run notebooks -- 03 06        only lessons whose file name starts with 03 or 06
 //   npm run notebooks -- --fast       fast mode (CNNLAB_FAST=1), to check the pipeline quickly
+//
+// While a lesson runs it says which cell (k of N) it is at, the elapsed time, what the lesson prints and the training
+// dashboard's progress line (scripts/execute_notebook.py).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -14,6 +17,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const sources = join(root, "notebooks");
 const output = join(root, "build", "notebooks");
 const jupyter = join(root, ".venv", "bin", "jupyter");
+const python = join(root, ".venv", "bin", "python");
 const args = process.argv.slice(2);
 const fast = args.includes("--fast");
 const wanted = args.filter((arg) => !arg.startsWith("--"));
@@ -49,16 +53,11 @@ for (const lesson of lessons) {
   const stem = lesson.replace(/\.ipynb$/, "");
   const started = Date.now();
   console.log(`\n== ${stem}`);
-  // The executed copy is written to build/ (never over the source); nbconvert starts the kernel in the source's
-  // folder, notebooks/, as when a student opens the lesson there.
-  const ran = nbconvert([
-    "--to", "notebook", "--execute",
-    "--ExecutePreprocessor.kernel_name=cnnlab",
-    "--ExecutePreprocessor.timeout=-1",
-    "--output-dir", output,
-    "--output", `${stem}.ipynb`,
-    join(sources, lesson),
-  ]);
+  // The executed copy is written to build/ (never over the source); the kernel starts in the source's folder,
+  // notebooks/, as when a student opens the lesson there.
+  const execution = spawnSync(python, [join(root, "scripts", "execute_notebook.py"), join(sources, lesson), join(output, `${stem}.ipynb`)],
+    { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] });
+  const ran = execution.status === 0;
   const seconds = (Date.now() - started) / 1000;
   const page = ran && nbconvert(["--to", "html", "--output-dir", output, join(output, `${stem}.ipynb`)]);
   results.push({ stem, ran, page, seconds });
