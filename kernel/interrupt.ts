@@ -57,24 +57,26 @@ export class Execution {
   get interrupted(): boolean {
     return this.controller.signal.aborted;
   }
-  /** Aborts the signal now and stops the execution after `graceMs` unless it is stopped before. */
-  interrupt(graceMs = GRACE_MS): void {
-    if (!this.interrupted) {
-      try {
-        this.controller.abort(new KeyboardInterrupt());
-      } catch {
-        // an abort listener threw; the execution is interrupted regardless
-      }
-    }
-    if (graceMs <= 0) this.stop();
-    else this.stopTimer ??= rawTimers.setTimeout(() => this.stop(), graceMs);
+  /** Aborts the signal now and stops the execution after the grace period unless it is stopped before. */
+  interrupt(): void {
+    this.abort();
+    this.stopTimer ??= rawTimers.setTimeout(() => this.stop(), GRACE_MS);
   }
+  /** Aborts the signal (if not yet), rejects the cell's promise and drops the callbacks it scheduled. */
   stop(): void {
     if (this.stopTimer !== undefined) rawTimers.clearTimeout(this.stopTimer);
     if (this.stopped) return;
-    if (!this.interrupted) this.interrupt(0);
     this.stopped = true;
+    this.abort();
     this.rejectStopped(new KeyboardInterrupt());
+  }
+  private abort(): void {
+    if (this.interrupted) return;
+    try {
+      this.controller.abort(new KeyboardInterrupt());
+    } catch {
+      // an abort listener threw; the execution is interrupted regardless
+    }
   }
 }
 
@@ -126,7 +128,7 @@ export class InterruptController {
    */
   interrupt(request?: number): void {
     if (request !== undefined && request <= Atomics.load(this.requests, 1)) return;
-    Atomics.store(this.requests, 1, Math.max(request ?? 0, Atomics.load(this.requests, 0)));
+    Atomics.store(this.requests, 1, Atomics.load(this.requests, 0));
     if (this.running) {
       this.running.interrupt();
       return;
