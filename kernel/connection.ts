@@ -4,7 +4,7 @@
  */
 import fs from "fs";
 import type * as zmqTypes from "zeromq";
-import { decode, encode, makeMessage, Message, Signer, SignatureError } from "./wire";
+import { decode, encode, makeMessage, Message, rejectionReason, Signer } from "./wire";
 import { IoChannels } from "./io-channels";
 
 export interface ConnectionInfo {
@@ -88,8 +88,7 @@ export class Connection {
         try {
           msg = decode(frames as Buffer[], this.signer);
         } catch (e) {
-          const why = e instanceof SignatureError ? e.message : `malformed message (${(e as Error).message})`;
-          this.log(`cnnlab: rejected ${channel} message: ${why}`);
+          this.log(`cnnlab: rejected ${channel} message: ${rejectionReason(e)}`);
           continue;
         }
         onMessage(msg, channel);

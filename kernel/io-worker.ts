@@ -6,7 +6,7 @@
  * - a synchronous `prompt()` can block the main thread (Atomics.wait) while this thread talks to the frontend.
  */
 import { parentPort, workerData } from "worker_threads";
-import { decode, encode, makeMessage, Message, Signer, SignatureError } from "./wire";
+import { decode, encode, makeMessage, Message, rejectionReason, Signer } from "./wire";
 
 export interface IoWorkerData {
   key: string;
@@ -68,8 +68,7 @@ async function main() {
       try {
         msg = decode(frames as Buffer[], signer);
       } catch (e) {
-        const why = e instanceof SignatureError ? e.message : `malformed message (${(e as Error).message})`;
-        log(`cnnlab: rejected control message: ${why}`);
+        log(`cnnlab: rejected control message: ${rejectionReason(e)}`);
         continue;
       }
       const forward: ControlReceivedMsg = { type: "control", frames: frames as Buffer[] };
@@ -84,7 +83,7 @@ async function main() {
       try {
         msg = decode(frames as Buffer[], signer);
       } catch (e) {
-        log(`cnnlab: rejected stdin message: ${(e as Error).message}`);
+        log(`cnnlab: rejected stdin message: ${rejectionReason(e)}`);
         continue;
       }
       if (msg.header.msg_type !== "input_reply") continue;

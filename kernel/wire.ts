@@ -66,6 +66,11 @@ export class Signer {
   }
 }
 
+/** Why `decode` refused a message, for the kernel's log: the signature problem, or what was malformed. */
+export function rejectionReason(error: unknown): string {
+  return error instanceof SignatureError ? error.message : `malformed message (${(error as Error)?.message ?? error})`;
+}
+
 /** Parses and verifies a multipart message; throws SignatureError for an unsigned or wrongly signed message. */
 export function decode(frames: Buffer[], signer: Signer): Message {
   const delim = frames.findIndex((f) => f.equals(DELIMITER));
