@@ -114,7 +114,13 @@ export class CommManager {
       return;
     }
     const comm = this.comms.get(comm_id);
-    if (!comm) throw new Error(`unknown comm ${comm_id}`);
+    if (!comm) {
+      // A comm this process never opened or already closed: typically a widget shown before a kernel restart. Tell
+      // the frontend it is closed (its widget manager then treats the model as dead) instead of failing each message.
+      if (msgType === "comm_close") return;
+      this.sender("comm_close", { comm_id, data: {} });
+      throw new Error(`comm ${comm_id} does not exist in this kernel (opened before a restart, or closed); told the frontend it is closed`);
+    }
     await comm.dispatch(msgType === "comm_msg" ? "msg" : "close", msg);
   }
 }

@@ -73,6 +73,12 @@ export class KernelHost {
     open: (targetName: string, data?: CommData, metadata?: Record<string, unknown>): Comm => this.backend.comms.open(targetName, data, metadata),
   };
 
+  /**
+   * The mimebundle a value would be shown with, without showing it: what a widget puts into its output area so that
+   * it looks exactly like a cell's output.
+   */
+  format = async (value: unknown): Promise<MimeBundle> => format(value);
+
   /** Resolves when every display() so far has been sent (a Jupyter.display method may be async). */
   flush(): Promise<void> {
     return this.chain;

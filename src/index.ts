@@ -17,3 +17,4 @@ export * from "./models";
 export * from "./plot";
 export * from "./inspect";
 export * from "./train";
+export * from "./widgets";

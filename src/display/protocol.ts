@@ -39,6 +39,30 @@ export interface DisplayOptions {
   update?: boolean;
 }
 
+/** A mimebundle with its metadata, as the kernel formats a value (`host.format`). */
+export interface FormattedOutput {
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+/** One end of a Jupyter comm (https://jupyter-client.readthedocs.io/en/latest/messaging.html#custom-messages). */
+export interface KernelComm {
+  readonly commId: string;
+  readonly closed: boolean;
+  send(data?: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: Buffer[]): void;
+  close(data?: Record<string, unknown>): void;
+  /** Called with each comm_msg from the frontend, in order; a returned promise is awaited before the next. */
+  onMsg(handler: (data: Record<string, unknown>, message: { buffers: Buffer[] }) => void | Promise<void>): unknown;
+  onClose(handler: (data: Record<string, unknown>) => void | Promise<void>): unknown;
+}
+
+/** The kernel's comm access: frontend-opened comms reach registered targets; the kernel opens its own. */
+export interface KernelComms {
+  registerTarget(name: string, handler: (comm: KernelComm, data: Record<string, unknown>) => void | Promise<void>): void;
+  unregisterTarget(name: string): void;
+  open(targetName: string, data?: Record<string, unknown>, metadata?: Record<string, unknown>): KernelComm;
+}
+
 /** The object the cnnlab kernel publishes on `globalThis[Symbol.for("cnnlab.kernel")]` while a cell runs. */
 export interface KernelHost {
   /** Formats `value` with the kernel's format() and sends display_data, or update_display_data when
@@ -49,6 +73,10 @@ export interface KernelHost {
   readonly signal: AbortSignal;
   /** Asks the frontend for a line of input (stdin input_request); rejects if the frontend has no stdin. */
   input(prompt?: string, options?: { password?: boolean }): Promise<string>;
+  /** Comms to the frontend (widgets use them). */
+  readonly comm: KernelComms;
+  /** The mimebundle `display(value)` would send, without sending it. */
+  format(value: unknown): Promise<FormattedOutput>;
 }
 
 /** The kernel's host object when running inside the cnnlab kernel, else undefined (plain Node, tests). */
