@@ -75,7 +75,8 @@ export class DOMWidget extends Widget {
         _dom_classes: [],
         layout: new Layout(options.layout),
         tabbable: null,
-        tooltip: options.tooltip ?? null,
+        // ipywidgets' default is null, which the frontend writes into title attributes as the word "null".
+        tooltip: options.tooltip ?? "",
         // Controls (the widgets with a style model) have a description and can be disabled; boxes and outputs not.
         ...(styleModel === null
           ? {}

@@ -1,5 +1,6 @@
 import { HBox, VBox } from "./box";
 import type { ValueWidget } from "./domWidget";
+import { drawInScope } from "./drawingScope";
 import { Output } from "./output";
 
 /** Named controls, each with a value: sliders, drop-downs, toggle buttons, checkboxes, text fields. */
@@ -17,6 +18,11 @@ export interface InteractOptions {
   debounceMs?: number;
   /** Controls one above the other (default) or side by side. */
   controls?: "vertical" | "horizontal";
+  /**
+   * Free the tensors each drawing makes, as `tf.tidy` does (default true; the drawing must then be synchronous).
+   * Pass false for an async drawing and free its tensors yourself.
+   */
+  tidy?: boolean;
 }
 
 /**
@@ -82,7 +88,16 @@ export class Interactive<C extends Controls> extends VBox {
     this.running = true;
     this.rendered = (async () => {
       try {
-        await this.output.show(await this.render(this.values));
+        if (this.options.tidy === false) {
+          await this.output.show(await this.render(this.values));
+        } else {
+          const drawing = drawInScope(() => this.render(this.values));
+          try {
+            await this.output.show(drawing.value);
+          } finally {
+            drawing.release();
+          }
+        }
       } catch (error) {
         this.output.showError(error);
       } finally {
@@ -100,8 +115,9 @@ export class Interactive<C extends Controls> extends VBox {
 
 /**
  * Shows controls and, under them, what `render` returns for their values; when a control changes, `render` runs again
- * and the output is replaced. `render` returns anything a cell can show (a picture, a figure, a table, text) or a
- * promise of it; an error it throws is shown in the output.
+ * and the output is replaced. `render` returns anything a cell can show (a picture, a figure, a table, text), an
+ * array of pictures, figures and tables; an error it throws is shown in the output. The tensors a drawing makes
+ * are freed after it, as in `tf.tidy`, so `render` must be synchronous; for an async one pass `{ tidy: false }`.
  *
  * @example
  * ```ts

@@ -21,10 +21,14 @@ export class Output extends DOMWidget {
     return this.get<NotebookOutput[]>("outputs");
   }
 
-  /** Replaces what the area shows with `value`, formatted as a cell's value would be. */
+  /**
+   * Replaces what the area shows with `value`, formatted as a cell's value would be. An array of displayable
+   * objects (pictures, figures, tables) shows each of them, in order.
+   */
   async show(value: unknown): Promise<void> {
-    const formatted = await formatValue(value);
-    this.set({ outputs: [{ output_type: "display_data", data: formatted.data, metadata: formatted.metadata }] });
+    const values = Array.isArray(value) && value.length > 0 && value.every(isDisplayable) ? value : [value];
+    const formatted = await Promise.all(values.map(formatValue));
+    this.set({ outputs: formatted.map(({ data, metadata }) => ({ output_type: "display_data", data, metadata })) });
   }
 
   /** Replaces what the area shows with an error, as a failed cell shows it. */

@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
 import { Checkbox, Dropdown, FloatSlider, HBox, IntSlider, interact, Output, Text, ToggleButtons, VBox } from "../../src/widgets";
 import { installFakeHost } from "../display/fakeHost";
 
@@ -150,7 +152,7 @@ describe("widgets: the Jupyter widget protocol from TypeScript", () => {
         if (n === 1) await new Promise<void>((resolve) => (release = resolve));
         return n;
       },
-      { debounceMs: 0 },
+      { debounceMs: 0, tidy: false },
     );
     await explorer.rendered;
     n.value = 1;
@@ -180,6 +182,43 @@ describe("widgets: the Jupyter widget protocol from TypeScript", () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     await explorer.rendered;
     assert.strictEqual(explorer.output.outputs[0].output_type, "display_data");
+  });
+
+  describe("interact and tensors", () => {
+    let previous: string;
+    before(async () => {
+      previous = tf.getBackend();
+      await tf.setBackend("cpu");
+    });
+    after(async () => {
+      if (previous) await tf.setBackend(previous);
+    });
+
+    it("frees the tensors each drawing makes, also a returned one, but not one that existed before", async () => {
+      const image = tf.ones([4, 4]);
+      const scale = new IntSlider({ value: 1, max: 9 });
+      const before = tf.memory().numTensors;
+      const explorer = interact({ scale }, ({ scale }) => (scale === 3 ? image : tf.ones([4, 4]).mul(scale)), { debounceMs: 0 });
+      await explorer.rendered;
+      for (const value of [2, 3, 4]) {
+        scale.value = value;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await explorer.rendered;
+      }
+      assert.strictEqual(explorer.renderCount, 4);
+      assert.strictEqual(tf.memory().numTensors, before, "no tensor left behind by four drawings");
+      assert.ok(!image.isDisposed, "the lesson's own tensor survives being shown");
+      image.dispose();
+    });
+
+    it("says what to do when a tidy drawing is async", async () => {
+      const n = new IntSlider();
+      const explorer = interact({ n }, async ({ n }) => n);
+      await explorer.rendered;
+      const [error] = explorer.output.outputs as unknown as { output_type: string; evalue: string }[];
+      assert.strictEqual(error.output_type, "error");
+      assert.match(error.evalue, /returned a promise.*pass \{ tidy: false \}/s);
+    });
   });
 
   it("works without a kernel: state and listeners, no messages", () => {

@@ -1,0 +1,94 @@
+/**
+ * Issue 15: lesson 01's explorer in JupyterLab in Chromium. The stock widget manager draws the TypeScript widgets;
+ * dragging the stride slider redraws the feature map (its pixels, not only the DOM) within 1 s of the drag ending.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+
+import { buildDir, withOpenNotebook } from "./labSession";
+
+const notebookPath = "lessons/01-convolution.ipynb";
+const sliderLabel = "stride s";
+
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
+
+describe("widgets in JupyterLab in Chromium (issue 15)", function () {
+  const suite = withOpenNotebook("widgets", notebookPath);
+
+  it("lesson 01's explorer: dragging the stride slider redraws the feature map within 1 s", async function () {
+    this.timeout(8 * 60_000);
+    const notebook = suite.notebook();
+    await notebook.runAll(6 * 60_000);
+    const page = notebook.page;
+
+    // The explorer: the VBox around the slider labelled "stride s", with an output widget holding the pictures.
+    const explorer = page
+      .locator(".jp-NotebookPanel:not(.lm-mod-hidden) .widget-vbox")
+      .filter({ has: page.locator(".widget-output") })
+      .filter({ has: page.locator(".widget-slider", { hasText: sliderLabel }) })
+      .last();
+    await explorer.scrollIntoViewIfNeeded({ timeout: 30_000 });
+    const slider = explorer.locator(".widget-slider", { hasText: sliderLabel });
+    const readout = slider.locator(".widget-readout");
+    await page.waitForFunction((node) => node?.textContent?.trim() !== "", await readout.elementHandle(), { timeout: 10_000 });
+    assert.equal((await readout.innerText()).trim(), "1", "the stride starts at 1");
+    const featureMap = explorer.locator(".widget-output img").nth(1);
+    await featureMap.waitFor({ timeout: 30_000 });
+
+    /** The feature map's pixels, read back through a canvas (the image as decoded, not its DOM). */
+    const pixels = (): Promise<{ width: number; height: number; sum: number; hash: number }> =>
+      featureMap.evaluate(async (image: HTMLImageElement) => {
+        await image.decode();
+        const canvas = document.createElement("canvas");
+        canvas.width = image.naturalWidth;
+        canvas.height = image.naturalHeight;
+        const context = canvas.getContext("2d")!;
+        context.drawImage(image, 0, 0);
+        const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+        let sum = 0;
+        let hash = 0;
+        for (let i = 0; i < data.length; i++) {
+          sum += data[i];
+          hash = (hash * 31 + data[i]) | 0;
+        }
+        return { width: canvas.width, height: canvas.height, sum, hash };
+      });
+    const before = await pixels();
+    await page.screenshot({ path: join(buildDir, "widgets-before.png") });
+
+    // Drag the handle two thirds along the track (stride 1 → 3 on 1..4), as a student does with the mouse.
+    const handle = slider.locator(".noUi-handle");
+    const track = slider.locator(".noUi-target");
+    const handleBox = (await handle.boundingBox())!;
+    const trackBox = (await track.boundingBox())!;
+    const y = handleBox.y + handleBox.height / 2;
+    await page.mouse.move(handleBox.x + handleBox.width / 2, y);
+    await page.mouse.down();
+    const targetX = trackBox.x + (trackBox.width * 2) / 3;
+    await page.mouse.move(targetX, y, { steps: 12 });
+    await page.mouse.up();
+    const dragEnded = Date.now();
+
+    let after = before;
+    let changedAfter = Number.POSITIVE_INFINITY;
+    while (Date.now() - dragEnded < 5_000) {
+      after = await pixels().catch(() => before);
+      if (after.hash !== before.hash || after.width !== before.width) {
+        changedAfter = Date.now() - dragEnded;
+        break;
+      }
+      await sleep(25);
+    }
+    await page.screenshot({ path: join(buildDir, "widgets-after.png") });
+    const stride = Number((await readout.innerText()).trim());
+    console.log(`      stride ${stride}: feature map ${before.width}×${before.height} px → ${after.width}×${after.height} px, redrawn ${changedAfter} ms after the drag ended`);
+    assert.ok(stride > 1, `the drag did not move the slider (readout ${stride})`);
+    assert.ok(changedAfter <= 1000, `the feature map had not changed ${changedAfter === Infinity ? "5000" : changedAfter} ms after the drag`);
+    // The table under the pictures agrees with the new stride.
+    const tableText = await explorer.locator(".widget-output table").innerText();
+    const expected = Math.floor((28 - 3) / stride) + 1;
+    assert.match(tableText, new RegExp(`\\b${stride}\\s+${expected}\\s+${expected}\\b`), `table after the drag:\n${tableText}`);
+  });
+});
