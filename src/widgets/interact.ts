@@ -1,7 +1,11 @@
+import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
 import { HBox, VBox } from "./box";
 import type { ValueWidget } from "./domWidget";
 import { drawInScope } from "./drawingScope";
 import { Output } from "./output";
+
+/** How long showing an explorer waits for its first drawing; a slower one appears when it is done. */
+export const FIRST_DRAWING_WAIT_MS = 10_000;
 
 /** Named controls, each with a value: sliders, drop-downs, toggle buttons, checkboxes, text fields. */
 export type Controls = Record<string, ValueWidget<unknown>>;
@@ -53,6 +57,21 @@ export class Interactive<C extends Controls> extends VBox {
     this.output = output;
     for (const control of widgets) this.removers.push(control.onChange(() => this.schedule()));
     this.draw();
+  }
+
+  /**
+   * Shown as a cell's value once the first drawing is on the output (at most {@link FIRST_DRAWING_WAIT_MS} later), so
+   * that the notebook saved after Run All, and a run without a frontend, hold the explorer's first view.
+   */
+  override async [JUPYTER_DISPLAY](): Promise<MimeBundle> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const patience = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, FIRST_DRAWING_WAIT_MS);
+      timer.unref?.();
+    });
+    await Promise.race([this.rendered, patience]);
+    clearTimeout(timer);
+    return super[JUPYTER_DISPLAY]();
   }
 
   /** The controls' current values, by name. */

@@ -104,7 +104,7 @@ export class Widget {
   }
 
   /** The widget as a cell output: JupyterLab's widget manager draws it; other frontends show the text. */
-  [JUPYTER_DISPLAY](): MimeBundle {
+  [JUPYTER_DISPLAY](): MimeBundle | Promise<MimeBundle> {
     return {
       "text/plain": this.toString(),
       [WIDGET_VIEW_MIME]: { model_id: this.modelId, version_major: 2, version_minor: 0 },

@@ -188,6 +188,44 @@ def test_shows_a_picture_and_a_plotly_figure(name: str) -> None:
     assert any(PLOTLY_MIME in data for data in rich), f"{name} produced no {PLOTLY_MIME} output"
 
 
+# Issue 15: the lessons' explorers (widgets) and what their output area must show after the first drawing.
+EXPLORERS = {
+    "01-convolution": "image/png",
+    "02-activation": PLOTLY_MIME,
+    "03-subsampling-and-receptive-field": "image/png",
+    "07-deeper-and-wider": PLOTLY_MIME,
+}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def widget_outputs(states: dict, model_id: str) -> list[dict]:
+    """The outputs of every Output widget inside the widget `model_id` (through box children)."""
+    model = states[model_id]
+    if model["model_name"] == "OutputModel":
+        return list(model["state"]["outputs"])
+    found = []
+    for child in model["state"].get("children", []):
+        found += widget_outputs(states, child.removeprefix("IPY_MODEL_"))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_explorer_draws_its_first_view_without_a_frontend(name: str) -> None:
+    notebook = executed(name)
+    views = [output.data[WIDGET_VIEW] for output in outputs(notebook) if WIDGET_VIEW in output.get("data", {})]
+    assert views, f"{name} shows no widget (application/vnd.jupyter.widget-view+json output)"
+    # nbclient keeps the widget state of the run in the notebook's metadata, as JupyterLab does when it saves state.
+    states = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    drawn = [output for view in views for output in widget_outputs(states, view["model_id"])]
+    errors = [f"{output.get('ename')}: {output.get('evalue')}" for output in drawn if output.get("output_type") == "error"]
+    assert not errors, f"{name}: the explorer's drawing failed: {errors}"
+    assert any(EXPLORERS[name] in output.get("data", {}) for output in drawn), (
+        f"{name}: the explorer's output area holds no {EXPLORERS[name]} after its first drawing: "
+        f"{[sorted(output.get('data', {})) for output in drawn]}"
+    )
+
+
 @pytest.mark.skipif(not (NOTEBOOKS / "06-lenet5-mnist.ipynb").exists(), reason="lesson 06 is not written yet")
 def test_lenet_lesson_prints_its_test_accuracy() -> None:
     # Printed (console.log, a stream output), not only shown inside the training dashboard: the line a teacher quotes.
