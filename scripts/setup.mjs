@@ -192,6 +192,28 @@ function ensureKernelspec() {
   if (result.status !== 0) fail(["installing the cnnlab kernelspec into .venv failed (see above)."]);
 }
 
+/**
+ * JupyterLab setting defaults for the project's lab, in .venv's settings overrides: the widget manager saves widget
+ * state with the notebook, so a saved lesson (and its HTML export) keeps each explorer's last view. A value someone
+ * already set there is kept.
+ */
+function ensureLabSettings() {
+  const file = join(venv, "share", "jupyter", "lab", "settings", "overrides.json");
+  let overrides = {};
+  if (existsSync(file)) {
+    try {
+      overrides = JSON.parse(readFileSync(file, "utf8"));
+    } catch (error) {
+      fail([`${file} is not valid JSON (${error.message}); fix or delete it, then run the command again.`]);
+    }
+  }
+  const plugin = "@jupyter-widgets/jupyterlab-manager:plugin";
+  if (overrides[plugin]?.saveState !== undefined) return;
+  overrides[plugin] = { ...overrides[plugin], saveState: true };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(overrides, null, 2) + "\n");
+}
+
 try {
   const started = Date.now();
   checkNode();
@@ -200,6 +222,7 @@ try {
   ensureNativeEngine(root, say);
   ensureVenv();
   ensureKernelspec();
+  ensureLabSettings();
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (error) {
   if (error instanceof SetupError) {

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 
+import { exportToHtml, viewWithWidgets } from "./htmlExport";
 import { buildDir, withOpenNotebook } from "./labSession";
 
 const notebookPath = "lessons/01-convolution.ipynb";
@@ -16,6 +17,8 @@ function sleep(milliseconds: number): Promise<void> {
 
 describe("widgets in JupyterLab in Chromium (issue 15)", function () {
   const suite = withOpenNotebook("widgets", notebookPath);
+  /** The feature map's size in pixels and the stride after the drag: the explorer's last view. */
+  let lastView: { width: number; height: number; stride: number } | undefined;
 
   it("lesson 01's explorer: dragging the stride slider redraws the feature map within 1 s", async function () {
     this.timeout(8 * 60_000);
@@ -32,8 +35,10 @@ describe("widgets in JupyterLab in Chromium (issue 15)", function () {
     await explorer.scrollIntoViewIfNeeded({ timeout: 30_000 });
     const slider = explorer.locator(".widget-slider", { hasText: sliderLabel });
     const readout = slider.locator(".widget-readout");
-    await page.waitForFunction((node) => node?.textContent?.trim() !== "", await readout.elementHandle(), { timeout: 10_000 });
-    assert.equal((await readout.innerText()).trim(), "1", "the stride starts at 1");
+    // The widget manager fills the readout a moment after the view appears.
+    let shown = "";
+    for (const by = Date.now() + 15_000; shown === "" && Date.now() < by; await sleep(100)) shown = (await readout.innerText()).trim();
+    assert.equal(shown, "1", "the stride starts at 1");
     const featureMap = explorer.locator(".widget-output img").nth(1);
     await featureMap.waitFor({ timeout: 30_000 });
 
@@ -90,5 +95,30 @@ describe("widgets in JupyterLab in Chromium (issue 15)", function () {
     const tableText = await explorer.locator(".widget-output table").innerText();
     const expected = Math.floor((28 - 3) / stride) + 1;
     assert.match(tableText, new RegExp(`\\b${stride}\\s+${expected}\\s+${expected}\\b`), `table after the drag:\n${tableText}`);
+    lastView = { width: after.width, height: after.height, stride };
+  });
+
+  it("saved with its widget state, the lesson exported with nbconvert shows the explorer's last view", async function () {
+    this.timeout(5 * 60_000);
+    if (lastView === undefined) return this.skip();
+    const notebook = suite.notebook();
+    await notebook.save();
+    const html = exportToHtml(join(__dirname, "..", "..", ".."), join(suite.session().rootDir, notebookPath), join(buildDir, "export"));
+    const { result, pageErrors } = await viewWithWidgets(html, join(buildDir, "cache"), join(buildDir, "export", "01-convolution-widgets.png"), async (page) => {
+      const explorer = page
+        .locator(".widget-vbox")
+        .filter({ has: page.locator(".widget-output") })
+        .filter({ has: page.locator(".widget-slider", { hasText: sliderLabel }) })
+        .last();
+      const image = explorer.locator(".widget-output img").nth(1);
+      await image.waitFor({ timeout: 30_000 });
+      const size = await image.evaluate(async (node: HTMLImageElement) => {
+        await node.decode();
+        return { width: node.naturalWidth, height: node.naturalHeight };
+      });
+      const readout = (await explorer.locator(".widget-slider", { hasText: sliderLabel }).locator(".widget-readout").innerText()).trim();
+      return { ...size, stride: Number(readout) };
+    });
+    assert.deepEqual(result, lastView, `the export shows ${JSON.stringify(result)}, the notebook showed ${JSON.stringify(lastView)}; page errors: ${JSON.stringify(pageErrors)}`);
   });
 });

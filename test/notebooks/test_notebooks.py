@@ -9,6 +9,7 @@ outputs, imports, kernelspec, exercises with hidden solutions) need no kernel an
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 from pathlib import Path
@@ -224,6 +225,24 @@ def test_explorer_draws_its_first_view_without_a_frontend(name: str) -> None:
         f"{name}: the explorer's output area holds no {EXPLORERS[name]} after its first drawing: "
         f"{[sorted(output.get('data', {})) for output in drawn]}"
     )
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_html_export_carries_the_explorers_last_view(name: str) -> None:
+    # nbconvert puts the saved widget state into the page; the widget renderer it loads draws the explorers from it
+    # (the browser suite checks that drawing for lesson 01).
+    from nbconvert import HTMLExporter
+
+    notebook = executed(name)
+    html, _ = HTMLExporter().from_notebook_node(notebook)
+    states = notebook.metadata["widgets"][WIDGET_STATE]["state"]
+    match = re.search(r'<script type="application/vnd\.jupyter\.widget-state\+json">\s*(.*?)\s*</script>', html, re.DOTALL)
+    assert match, f"{name}: the HTML export has no widget state"
+    exported = json.loads(match.group(1))["state"]
+    views = [output.data[WIDGET_VIEW]["model_id"] for output in outputs(notebook) if WIDGET_VIEW in output.get("data", {})]
+    for model_id in views:
+        assert f'"model_id": "{model_id}"' in html, f"{name}: the export has no view of widget {model_id}"
+        assert widget_outputs(exported, model_id) == widget_outputs(states, model_id), f"{name}: the export's explorer output differs"
 
 
 @pytest.mark.skipif(not (NOTEBOOKS / "06-lenet5-mnist.ipynb").exists(), reason="lesson 06 is not written yet")
