@@ -47,7 +47,7 @@ export function installFakeHost(): {
   const commMessages: SentCommMessage[] = [];
   const targets = new Map<string, (comm: KernelComm, data: Record<string, unknown>) => void | Promise<void>>();
   let nextId = 1;
-  const makeComm = (targetName: string): FakeComm => {
+  const makeComm = (): FakeComm => {
     const msgHandlers: ((data: Record<string, unknown>, message: { buffers: Buffer[] }) => void | Promise<void>)[] = [];
     const closeHandlers: ((data: Record<string, unknown>) => void | Promise<void>)[] = [];
     const comm: FakeComm = {
@@ -75,7 +75,6 @@ export function installFakeHost(): {
       },
     };
     comms.set(comm.commId, comm);
-    void targetName;
     return comm;
   };
   const host: KernelHost = {
@@ -91,7 +90,7 @@ export function installFakeHost(): {
       registerTarget: (name, handler) => void targets.set(name, handler),
       unregisterTarget: (name) => void targets.delete(name),
       open(targetName, data = {}, metadata = {}) {
-        const comm = makeComm(targetName);
+        const comm = makeComm();
         commMessages.push({ type: "comm_open", commId: comm.commId, targetName, data, metadata });
         return comm;
       },
@@ -110,7 +109,7 @@ export function installFakeHost(): {
     async openFromFrontend(targetName, data = {}) {
       const handler = targets.get(targetName);
       if (handler === undefined) throw new Error(`no target ${targetName}`);
-      const comm = makeComm(targetName);
+      const comm = makeComm();
       await handler(comm, data);
       return comm;
     },

@@ -63,6 +63,13 @@ def execute(kc: Any, code: str, timeout: float = 60, **kw: Any) -> Run:
     return Run(reply, outputs, time.time() - t0)
 
 
+def send_shell(kc: Any, msg_type: str, content: dict[str, Any]) -> str:
+    """Sends a shell message the client has no method for (comm_open, comm_msg...); returns its msg_id."""
+    msg = kc.session.msg(msg_type, content)
+    kc.shell_channel.send(msg)
+    return msg["header"]["msg_id"]
+
+
 def drain_iopub(kc: Any, wait: float = 0.1) -> list[dict[str, Any]]:
     msgs = []
     while True:

@@ -9,7 +9,7 @@ from queue import Empty
 import pytest
 from jupyter_client.session import Session
 
-from kernel_client import collect_until_idle, drain_iopub, execute, wait_reply
+from kernel_client import collect_until_idle, drain_iopub, execute, send_shell, wait_reply
 
 
 def test_smoke_tfjs_and_cnnlab(kc):
@@ -47,12 +47,6 @@ def test_stdin_async_input(kc):
     assert [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"] == ["6"]
 
 
-def _send(kc, msg_type: str, content: dict) -> str:
-    msg = kc.session.msg(msg_type, content)
-    kc.shell_channel.send(msg)
-    return msg["header"]["msg_id"]
-
-
 def _iopub_of(kc, msg_id: str, msg_type: str, timeout: float = 10) -> list[dict]:
     return [m for m in collect_until_idle(kc, msg_id, timeout) if m["msg_type"] == msg_type]
 
@@ -69,7 +63,7 @@ def test_comm_frontend_opens(kc):
     )
     assert run.status == "ok", run.reply["content"]
     comm_id = uuid.uuid4().hex
-    mid = _send(kc, "comm_open", {"comm_id": comm_id, "target_name": "echo", "data": {"x": 1}})
+    mid = send_shell(kc, "comm_open", {"comm_id": comm_id, "target_name": "echo", "data": {"x": 1}})
     msgs = _iopub_of(kc, mid, "comm_msg")
     assert [m["content"] for m in msgs] == [{"comm_id": comm_id, "data": {"opened": {"x": 1}}}]
 
@@ -78,11 +72,11 @@ def test_comm_frontend_opens(kc):
     assert info["content"]["status"] == "ok"
     assert info["content"]["comms"] == {comm_id: {"target_name": "echo"}}
 
-    mid = _send(kc, "comm_msg", {"comm_id": comm_id, "data": {"y": 2}})
+    mid = send_shell(kc, "comm_msg", {"comm_id": comm_id, "data": {"y": 2}})
     msgs = _iopub_of(kc, mid, "comm_msg")
     assert [m["content"]["data"] for m in msgs] == [{"echo": {"y": 2}}]
 
-    mid = _send(kc, "comm_close", {"comm_id": comm_id, "data": {}})
+    mid = send_shell(kc, "comm_close", {"comm_id": comm_id, "data": {}})
     collect_until_idle(kc, mid)
     info = wait_reply(kc, kc.comm_info())
     assert comm_id not in info["content"]["comms"]

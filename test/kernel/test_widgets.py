@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import time
 
-from kernel_client import collect_until_idle, drain_iopub, execute
+from kernel_client import collect_until_idle, drain_iopub, execute, send_shell, wait_reply
 
 VIEW = "application/vnd.jupyter.widget-view+json"
-
-
-def _send(kc, msg_type: str, content: dict) -> str:
-    msg = kc.session.msg(msg_type, content)
-    kc.shell_channel.send(msg)
-    return msg["header"]["msg_id"]
 
 
 def _comm_msgs(messages: list[dict], comm_id: str | None = None) -> list[dict]:
@@ -21,7 +15,7 @@ def _comm_msgs(messages: list[dict], comm_id: str | None = None) -> list[dict]:
 
 
 def _update(kc, comm_id: str, state: dict) -> tuple[str, list[dict]]:
-    msg_id = _send(kc, "comm_msg", {"comm_id": comm_id, "data": {"method": "update", "state": state, "buffer_paths": []}})
+    msg_id = send_shell(kc, "comm_msg", {"comm_id": comm_id, "data": {"method": "update", "state": state, "buffer_paths": []}})
     return msg_id, collect_until_idle(kc, msg_id)
 
 
@@ -68,15 +62,15 @@ def test_frontend_update_is_echoed_and_fires_the_listener(kc):
 
 def test_request_state_and_request_states(kc):
     model_id, _, _ = _slider(kc, "depth", "{ value: 4, min: 1, max: 20 }")
-    msg_id = _send(kc, "comm_msg", {"comm_id": model_id, "data": {"method": "request_state"}})
+    msg_id = send_shell(kc, "comm_msg", {"comm_id": model_id, "data": {"method": "request_state"}})
     [reply] = _comm_msgs(collect_until_idle(kc, msg_id), model_id)
     assert reply["data"]["method"] == "update"
     assert reply["data"]["state"]["value"] == 4 and reply["data"]["state"]["_model_name"] == "IntSliderModel"
     # A reloaded page asks for every widget at once on the control target.
     control = "c0ffee" * 5 + "00"
-    msg_id = _send(kc, "comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}})
+    msg_id = send_shell(kc, "comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}})
     collect_until_idle(kc, msg_id)
-    msg_id = _send(kc, "comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
+    msg_id = send_shell(kc, "comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
     [states] = _comm_msgs(collect_until_idle(kc, msg_id), control)
     assert states["data"]["method"] == "update_states"
     entry = states["data"]["states"][model_id]
@@ -89,8 +83,7 @@ def test_close_closes_the_comm(kc):
     run = execute(kc, "closing.close()")
     closed = {m["content"]["comm_id"] for m in run.of_type("comm_close")}
     assert closed == set(opens), "the widget, its layout and its style"
-    info = kc.comm_info(target_name="jupyter.widget")
-    reply = kc.get_shell_msg(timeout=10)
+    reply = wait_reply(kc, kc.comm_info(target_name="jupyter.widget"))
     assert model_id not in reply["content"]["comms"]
 
 
