@@ -329,19 +329,21 @@ export class NotebookPage {
       return {
         plotlyFigures: plotly.length,
         plotlyText: plotly.map((output) => output.textContent ?? "").join(" "),
+        // A widget's view holds output areas of its own (an explorer's drawing), checked one by one like these.
         plotlyNotRenderedByMimeRenderer: outputs
           .filter(
             (output) =>
               !output.classList.contains("jp-RenderedPlotly") &&
+              output.querySelector(".jp-OutputArea-output") === null &&
               (output.querySelector(".js-plotly-plot") !== null ||
                 /^\s*\{\s*"(data|layout)"\s*:/.test(output.textContent ?? "")),
           )
           .map(describe),
         unrenderable: outputs.filter((output) => /^\s*Javascript Error:/.test(output.textContent ?? "")).map(describe),
         // Images plotly draws inside its own figures are its business; the SVG check covers those outputs.
-        images: Array.from(
-          document.querySelectorAll<HTMLImageElement>(`${panelSelector} .jp-OutputArea-output:not(.jp-RenderedPlotly) img`),
-        ).map(
+        images: Array.from(document.querySelectorAll<HTMLImageElement>(`${panelSelector} .jp-OutputArea-output img`))
+          .filter((image) => image.closest(".jp-RenderedPlotly") === null)
+          .map(
           (image) => ({
             codeCell: describe(image).codeCell,
             naturalWidth: image.naturalWidth,

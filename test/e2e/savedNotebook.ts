@@ -53,8 +53,19 @@ export function plainTitle(title: string): string {
     .trim();
 }
 
+/** The widget state JupyterLab saves with a notebook (the widget manager's saveState setting). */
+const widgetStateMimeType = "application/vnd.jupyter.widget-state+json";
+
+interface SavedWidgetModel {
+  model_name: string;
+  state: { outputs?: NotebookOutput[] };
+}
+
 export function summariseSavedNotebook(path: string): SavedNotebookSummary {
-  const notebook = JSON.parse(readFileSync(path, "utf8")) as { cells: NotebookCell[] };
+  const notebook = JSON.parse(readFileSync(path, "utf8")) as {
+    cells: NotebookCell[];
+    metadata?: { widgets?: Record<string, { state?: Record<string, SavedWidgetModel> }> };
+  };
   const summary: SavedNotebookSummary = {
     codeCells: 0,
     executedCodeCells: 0,
@@ -63,25 +74,32 @@ export function summariseSavedNotebook(path: string): SavedNotebookSummary {
     plotlyTitles: [],
     pngImages: 0,
   };
+  const count = (output: NotebookOutput, where: string): void => {
+    if (output.output_type === "error") {
+      summary.errors.push(`${where}: ${output.ename}: ${output.evalue}`);
+      return;
+    }
+    const data = output.data ?? {};
+    if (plotlyMimeType in data) {
+      summary.plotlyFigures += 1;
+      const figure = data[plotlyMimeType] as { layout?: { title?: unknown } } | undefined;
+      const title = titleText(figure?.layout?.title);
+      if (title && plainTitle(title)) summary.plotlyTitles.push(plainTitle(title));
+    } else if ("image/png" in data && !("text/html" in data)) {
+      summary.pngImages += 1;
+    }
+  };
   for (const cell of notebook.cells) {
     if (cell.cell_type !== "code") continue;
     summary.codeCells += 1;
     if (typeof cell.execution_count === "number") summary.executedCodeCells += 1;
-    for (const output of cell.outputs ?? []) {
-      if (output.output_type === "error") {
-        summary.errors.push(`code cell ${summary.codeCells}: ${output.ename}: ${output.evalue}`);
-        continue;
-      }
-      const data = output.data ?? {};
-      if (plotlyMimeType in data) {
-        summary.plotlyFigures += 1;
-        const figure = data[plotlyMimeType] as { layout?: { title?: unknown } } | undefined;
-        const title = titleText(figure?.layout?.title);
-        if (title && plainTitle(title)) summary.plotlyTitles.push(plainTitle(title));
-      } else if ("image/png" in data && !("text/html" in data)) {
-        summary.pngImages += 1;
-      }
-    }
+    for (const output of cell.outputs ?? []) count(output, `code cell ${summary.codeCells}`);
+  }
+  // What the explorers' output areas show is widget state, drawn on the page like cell outputs.
+  const models = notebook.metadata?.widgets?.[widgetStateMimeType]?.state ?? {};
+  for (const model of Object.values(models)) {
+    if (model.model_name !== "OutputModel") continue;
+    for (const output of model.state.outputs ?? []) count(output, "an explorer's output area");
   }
   return summary;
 }
