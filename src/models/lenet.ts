@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { heNormal } from "./initializers";
 import { ConnectionTableConv2D, LENET_C3_TABLE, Subsampling } from "./lenetLayers";
 
 /** Options of {@link lenet5}. */
@@ -42,16 +43,16 @@ export function lenet5(options: LeNet5Options = {}): tf.LayersModel {
       name: "lenet5_modern",
       layers: [
         tf.layers.conv2d({ name: "C1", inputShape, filters: 6, kernelSize: 5, padding: "same", activation: "relu",
-          kernelInitializer: tf.initializers.heNormal({ seed: seeds() }) }),
+          kernelInitializer: heNormal(seeds()) }),
         tf.layers.maxPooling2d({ name: "S2", poolSize: 2, strides: 2 }),
         tf.layers.conv2d({ name: "C3", filters: 16, kernelSize: 5, padding: "valid", activation: "relu",
-          kernelInitializer: tf.initializers.heNormal({ seed: seeds() }) }),
+          kernelInitializer: heNormal(seeds()) }),
         tf.layers.maxPooling2d({ name: "S4", poolSize: 2, strides: 2 }),
         tf.layers.flatten({ name: "flatten" }),
         tf.layers.dense({ name: "F5", units: 120, activation: "relu",
-          kernelInitializer: tf.initializers.heNormal({ seed: seeds() }) }),
+          kernelInitializer: heNormal(seeds()) }),
         tf.layers.dense({ name: "F6", units: 84, activation: "relu",
-          kernelInitializer: tf.initializers.heNormal({ seed: seeds() }) }),
+          kernelInitializer: heNormal(seeds()) }),
         tf.layers.dense({ name: "output", units: classes, activation: "softmax",
           kernelInitializer: tf.initializers.glorotUniform({ seed: seeds() }) }),
       ],

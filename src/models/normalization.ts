@@ -10,6 +10,8 @@ export interface GroupNormalizationArgs {
   center?: boolean;
   /** Learn a per-channel scale gamma (default true). */
   scale?: boolean;
+  /** The value gamma starts from (default 1). */
+  initialScale?: number;
   name?: string;
   trainable?: boolean;
   inputShape?: tf.Shape;
@@ -36,6 +38,7 @@ export class GroupNormalization extends tf.layers.Layer {
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
+  readonly initialScale: number;
   private gamma: tf.LayerVariable | null = null;
   private beta: tf.LayerVariable | null = null;
 
@@ -45,6 +48,7 @@ export class GroupNormalization extends tf.layers.Layer {
     this.epsilon = args.epsilon ?? 1e-3;
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
+    this.initialScale = args.initialScale ?? 1;
     this.supportsMasking = true;
   }
 
@@ -60,7 +64,7 @@ export class GroupNormalization extends tf.layers.Layer {
       throw new Error(`${this.getClassName()}: ${channels} channels cannot be split into ${groups} equal groups; ` +
         `choose groups dividing ${channels}`);
     }
-    if (this.scale) this.gamma = this.addWeight("gamma", [channels], "float32", tf.initializers.ones());
+    if (this.scale) this.gamma = this.addWeight("gamma", [channels], "float32", tf.initializers.constant({ value: this.initialScale }));
     if (this.center) this.beta = this.addWeight("beta", [channels], "float32", tf.initializers.zeros());
     this.built = true;
   }
@@ -88,7 +92,10 @@ export class GroupNormalization extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), groups: this.groups, epsilon: this.epsilon, center: this.center, scale: this.scale };
+    return {
+      ...super.getConfig(), groups: this.groups, epsilon: this.epsilon, center: this.center, scale: this.scale,
+      initialScale: this.initialScale,
+    };
   }
 
   /** The group count used for `channels` channels (instance normalisation overrides this). */

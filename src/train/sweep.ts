@@ -22,6 +22,10 @@ export interface SweepRow {
   macs: number;
   epochs: number;
   secondsPerEpoch: number;
+  /**
+   * Accuracy on the training images after training, in inference mode like `testAccuracy` (not the running average
+   * of the last epoch, which mixes weights from the whole epoch and, with batch norm, uses batch statistics).
+   */
   trainAccuracy: number;
   testAccuracy: number;
 }
@@ -105,10 +109,11 @@ export async function sweep(configs: Record<string, unknown>[], data: DatasetSpl
       const info = summary(model);
       const history = await train(model, data.train, { ...options, signal, validation: false });
       if (history.stopReason === "interrupted") return new SweepResult(rows, true);
+      const trained = await evaluate(model, data.train, { signal });
       const test = await evaluate(model, data.test, { signal });
       rows.push({
         config, key, parameters: info.trainableParameters, macs: info.totalMacs, epochs: history.epochs.length,
-        secondsPerEpoch: history.secondsPerEpoch, trainAccuracy: history.last?.accuracy ?? NaN, testAccuracy: test.accuracy,
+        secondsPerEpoch: history.secondsPerEpoch, trainAccuracy: trained.accuracy, testAccuracy: test.accuracy,
       });
       if (options.file) fs.writeFileSync(options.file, JSON.stringify(rows, null, 1));
     } catch (error) {
