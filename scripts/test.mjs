@@ -1,6 +1,6 @@
 // Runs every test suite after scripts/setup.mjs: mocha over the compiled TypeScript tests, then the Python-driven
-// suites (kernel protocol conformance, notebook execution) with pytest from .venv. Suites tagged @slow are left
-// to `npm run test:slow`; the browser suite is `npm run test:e2e`.
+// suites (kernel protocol conformance, notebook execution) with pytest from .venv. Suites tagged @slow, and every
+// lesson in full mode with its claims checked, are left to `npm run test:slow`; the browser suite is `npm run test:e2e`.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -29,8 +29,16 @@ function hasPythonTests(dir) {
   );
 }
 
+const python = join(root, ".venv", "bin", "python");
 if (!slow && hasPythonTests(join(root, "test"))) {
-  const pytest = run(join(root, ".venv", "bin", "python"), ["-m", "pytest", "-q", "-p", "no:cacheprovider", "test", "--ignore=test/e2e"]);
+  const pytest = run(python, ["-m", "pytest", "-q", "-p", "no:cacheprovider", "test", "--ignore=test/e2e"]);
   failed ||= pytest !== 0;
+}
+if (slow) {
+  // Every lesson in full mode and the claims the lessons build on (test/notebooks/test_full_mode.py).
+  env.CNNLAB_SLOW = "1";
+  delete env.CNNLAB_FAST;
+  const lessons = run(python, ["-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "test/notebooks/test_full_mode.py"]);
+  failed ||= lessons !== 0;
 }
 process.exit(failed ? 1 : 0);
