@@ -115,7 +115,7 @@ export function withOpenNotebook(name: string, notebookPath: string): { session:
   return { session: () => opened(session), notebook: () => opened(notebook) };
 }
 
-/** `lessons/01-convolution.ipynb` → `01-convolution`: the stem used for screenshots and exports. */
+/** `lessons/02-convolution.ipynb` → `02-convolution`: the stem used for screenshots and exports. */
 export function stem(notebookPath: string): string {
   return basename(notebookPath, ".ipynb");
 }

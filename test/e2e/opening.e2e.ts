@@ -42,7 +42,7 @@ describe("opening a lesson in JupyterLab in Chromium (issue 12)", function () {
 
   it("goes from connecting to idle without a lasting Unknown, highlights TypeScript, and stays unmodified", async function () {
     this.timeout(120_000);
-    const notebook = await session.notebookPage("lessons/01-convolution.ipynb");
+    const notebook = await session.notebookPage("lessons/02-convolution.ipynb");
     const started = Date.now();
     await notebook.visit();
     const samples: Sample[] = [];

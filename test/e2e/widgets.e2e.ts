@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { exportToHtml, viewWithWidgets } from "./htmlExport";
 import { buildDir, withOpenNotebook } from "./labSession";
 
-const notebookPath = "lessons/01-convolution.ipynb";
+const notebookPath = "lessons/02-convolution.ipynb";
 const sliderLabel = "stride s";
 
 function sleep(milliseconds: number): Promise<void> {
@@ -104,7 +104,7 @@ describe("widgets in JupyterLab in Chromium (issue 15)", function () {
     const notebook = suite.notebook();
     await notebook.save();
     const html = exportToHtml(join(__dirname, "..", "..", ".."), join(suite.session().rootDir, notebookPath), join(buildDir, "export"));
-    const { result, pageErrors } = await viewWithWidgets(html, join(buildDir, "cache"), join(buildDir, "export", "01-convolution-widgets.png"), async (page) => {
+    const { result, pageErrors } = await viewWithWidgets(html, join(buildDir, "cache"), join(buildDir, "export", "02-convolution-widgets.png"), async (page) => {
       const explorer = page
         .locator(".widget-vbox")
         .filter({ has: page.locator(".widget-output") })

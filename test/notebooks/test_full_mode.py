@@ -70,31 +70,31 @@ def test_runs_in_full_mode_without_errors(name: str) -> None:
     assert not errors, f"{name} in full mode: {errors}"
 
 
-def test_04_batch_norm_pitfall_shows_and_recalibration_fixes_it() -> None:
-    text = printed("04-normalization")
+def test_05_batch_norm_pitfall_shows_and_recalibration_fixes_it() -> None:
+    text = printed("05-normalization")
     match = re.search(r"test accuracy is (\d+\.\d) points (below|above) the training accuracy; with statistics re-estimated "
                       r"for the final weights, (\d+\.\d) points (below|above) it", text)
-    assert match, "lesson 04 printed no pitfall line"
+    assert match, "lesson 05 printed no pitfall line"
     left, left_side, fixed, fixed_side = float(match[1]), match[2], float(match[3]), match[4]
     assert left_side == "below" and left > 5, f"the moving averages left by training should cost > 5 points: {match[0]}"
     assert fixed_side == "above" or fixed <= 5, f"re-estimated statistics should keep test within 5 points of training: {match[0]}"
 
 
-def test_05_permuting_pixels_hurts_lenet_more_than_the_mlp() -> None:
+def test_06_permuting_pixels_hurts_lenet_more_than_the_mlp() -> None:
     mlp, lenet = number(r"changed test accuracy by (-?\d+\.\d) points for the MLP and by (-?\d+\.\d) points for LeNet-5",
-                        printed("05-flatten-fully-connected-softmax"), "lesson 05")
+                        printed("06-flatten-fully-connected-softmax"), "lesson 06")
     assert abs(mlp) < 1.5, f"the MLP should not care about a fixed permutation: {mlp:+.1f} points"
     assert lenet < mlp - 2, f"LeNet-5 should lose its edge on permuted pixels: {lenet:+.1f} vs the MLP's {mlp:+.1f}"
 
 
-def test_06_lenet5_reaches_the_1998_headline() -> None:
-    (error,) = number(r"test error (\d+\.\d+)% on 10,000 test digits", printed("06-lenet5-mnist"), "lesson 06")
+def test_07_lenet5_reaches_the_1998_headline() -> None:
+    (error,) = number(r"test error (\d+\.\d+)% on 10,000 test digits", printed("07-lenet5-mnist"), "lesson 07")
     assert error <= 0.95, f"modern LeNet-5 test error {error}% is above the 1998 paper's 0.95%"
 
 
-def test_07_depth_sweep_shows_degradation_and_its_cure() -> None:
+def test_08_depth_sweep_shows_degradation_and_its_cure() -> None:
     plain, residual = number(r"the deepest plain net's training error is (\d+\.\d) points above the lowest plain one .*?"
                              r"the deepest residual net's training error is (\d+\.\d) points above",
-                             printed("07-deeper-and-wider"), "lesson 07")
+                             printed("08-deeper-and-wider"), "lesson 08")
     assert plain >= 1.0, f"the plain family shows no degradation in full mode ({plain} points)"
     assert residual < plain / 2, f"the residual family should degrade far less than the plain one ({residual} vs {plain} points)"

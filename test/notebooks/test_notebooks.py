@@ -32,18 +32,18 @@ CELL_TIMEOUT_SECONDS = 600
 # lesson is still unwritten only its own topics are excused.
 SEED_TOPICS = {
     "tensors/images": (r"tensor|image", "00"),
-    "convolution": (r"convolution", "01"),
-    "activation": (r"activation", "02"),
-    "subsampling/pooling": (r"subsampling|pooling", "03"),
-    "receptive field": (r"receptive field", "03"),
-    "normalization": (r"normali[sz]ation", "04"),
-    "flatten": (r"flatten", "05"),
-    "fully connected": (r"fully[ -]connected", "05"),
-    "softmax": (r"softmax", "05"),
-    "LeNet-5": (r"lenet-?5", "06"),
-    "MNIST": (r"mnist", "06"),
-    "deeper": (r"deeper|depth", "07"),
-    "wider": (r"wider|width", "07"),
+    "convolution": (r"convolution", "02"),
+    "activation": (r"activation", "03"),
+    "subsampling/pooling": (r"subsampling|pooling", "04"),
+    "receptive field": (r"receptive field", "04"),
+    "normalization": (r"normali[sz]ation", "05"),
+    "flatten": (r"flatten", "06"),
+    "fully connected": (r"fully[ -]connected", "06"),
+    "softmax": (r"softmax", "06"),
+    "LeNet-5": (r"lenet-?5", "07"),
+    "MNIST": (r"mnist", "07"),
+    "deeper": (r"deeper|depth", "08"),
+    "wider": (r"wider|width", "08"),
 }
 
 ALLOWED_IMPORTS = {"cnnlab", "@tensorflow/tfjs"}
@@ -191,10 +191,10 @@ def test_shows_a_picture_and_a_plotly_figure(name: str) -> None:
 
 # Issue 15: the lessons' explorers (widgets) and what their output area must show after the first drawing.
 EXPLORERS = {
-    "01-convolution": "image/png",
-    "02-activation": PLOTLY_MIME,
-    "03-subsampling-and-receptive-field": "image/png",
-    "07-deeper-and-wider": PLOTLY_MIME,
+    "02-convolution": "image/png",
+    "03-activation": PLOTLY_MIME,
+    "04-subsampling-and-receptive-field": "image/png",
+    "08-deeper-and-wider": PLOTLY_MIME,
 }
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -245,22 +245,22 @@ def test_html_export_carries_the_explorers_last_view(name: str) -> None:
         assert widget_outputs(exported, model_id) == widget_outputs(states, model_id), f"{name}: the export's explorer output differs"
 
 
-@pytest.mark.skipif(not (NOTEBOOKS / "06-lenet5-mnist.ipynb").exists(), reason="lesson 06 is not written yet")
+@pytest.mark.skipif(not (NOTEBOOKS / "07-lenet5-mnist.ipynb").exists(), reason="lesson 07 is not written yet")
 def test_lenet_lesson_prints_its_test_accuracy() -> None:
     # Printed (console.log, a stream output), not only shown inside the training dashboard: the line a teacher quotes.
-    printed = "\n".join(output.get("text", "") for output in outputs(executed("06-lenet5-mnist")) if output.output_type == "stream")
+    printed = "\n".join(output.get("text", "") for output in outputs(executed("07-lenet5-mnist")) if output.output_type == "stream")
     lines = [line for line in printed.splitlines() if re.search(r"test accuracy", line, re.IGNORECASE)]
-    assert lines, "lesson 06 printed no line containing 'test accuracy'"
-    assert any(re.search(r"\d", line) for line in lines), f"lesson 06's test accuracy lines hold no number: {lines}"
+    assert lines, "lesson 07 printed no line containing 'test accuracy'"
+    assert any(re.search(r"\d", line) for line in lines), f"lesson 07's test accuracy lines hold no number: {lines}"
 
 
 def test_receptive_field_lesson_trains_a_dilated_net_and_measures_its_field() -> None:
-    notebook = executed("03-subsampling-and-receptive-field")
+    notebook = executed("04-subsampling-and-receptive-field")
     texts = []
     for output in outputs(notebook):
         texts.append(output.get("text", "") if output.output_type == "stream" else output.get("data", {}).get("text/plain", ""))
     text = "\n".join(texts)
     # Rates 1, 2, 4, 8: r = 1 + 2·(1 + 2 + 4 + 8) = 31, clipped to the 28×28 image when measured by gradients.
-    assert re.search(r"^dilated\s+31×31\s+28×28\s*$", text, re.MULTILINE), "lesson 03 shows no measured field of the dilated net"
-    assert re.search(r"^plain\s+9×9\s+9×9\s*$", text, re.MULTILINE), "lesson 03 shows no measured field of the plain net"
-    assert re.search(r"^dilated\s+\d\.\d+\s+\d\.\d+\s*$", text, re.MULTILINE), "lesson 03 shows no accuracy of the trained dilated net"
+    assert re.search(r"^dilated\s+31×31\s+28×28\s*$", text, re.MULTILINE), "lesson 04 shows no measured field of the dilated net"
+    assert re.search(r"^plain\s+9×9\s+9×9\s*$", text, re.MULTILINE), "lesson 04 shows no measured field of the plain net"
+    assert re.search(r"^dilated\s+\d\.\d+\s+\d\.\d+\s*$", text, re.MULTILINE), "lesson 04 shows no accuracy of the trained dilated net"
