@@ -55,7 +55,7 @@ export class Executor {
 
   constructor(
     private readonly converter: ConverterClient,
-    private readonly rootDir: string,
+    rootDir: string,
     private readonly interrupts: InterruptController,
     private readonly onTslabRequired: () => void = () => {},
   ) {

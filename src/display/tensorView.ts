@@ -97,7 +97,7 @@ function pictureOf(data: TensorData, stats: Statistics, options: ImageOptions): 
   if (shape.length === 1) return heatmap(data, 1, shape[0], stats, options);
   if (shape.length === 2) return heatmap(data, shape[0], shape[1], stats, options);
   if (shape.length === 3) {
-    const [height, width, channels] = shape;
+    const channels = shape[2];
     if (channels === 1 || channels === 3 || channels === 4) return singleImage(data, stats, options);
     return featureMapGrid(data, options);
   }

@@ -99,7 +99,7 @@ export class GroupNormalization extends tf.layers.Layer {
   }
 
   /** The group count used for `channels` channels (instance normalisation overrides this). */
-  protected groupsFor(channels: number): number {
+  protected groupsFor(_channels: number): number {
     return this.groups;
   }
 }

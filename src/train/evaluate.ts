@@ -3,7 +3,7 @@ import { DatasetSplit, ImageDataset } from "../data/dataset";
 import { backendReady } from "../data/ready";
 import { ImageGrid } from "../display/imageGrid";
 import { escapeHtml } from "../display/render/html";
-import { tableHtml, tableText } from "../display/render/table";
+import { tableText } from "../display/render/table";
 import { kernelHost } from "../display/protocol";
 import { barChart } from "../plot/charts";
 import { confusionMatrixPlot } from "../plot/confusionMatrix";
