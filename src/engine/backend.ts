@@ -97,6 +97,11 @@ export function backendInfo(): BackendInfo | undefined {
   return active;
 }
 
+/** The compiled engine's functions while the native engine is the active one (tfjs on its wasm backend). */
+export function activeNativeBinding(): NativeBinding | undefined {
+  return active?.name === "native" && tf.getBackend() === "wasm" ? nativeBinding : undefined;
+}
+
 async function selectBackend(argument: BackendName | undefined, quiet: boolean, threads: number | undefined): Promise<BackendInfo> {
   const fromEnvironment = forcedBackend();
   const forced = argument ?? fromEnvironment.name;

@@ -6,3 +6,5 @@
  */
 export { useBestBackend, backendInfo } from "./backend";
 export type { BackendInfo, BackendName, UseBestBackendOptions } from "./backend";
+export { NativeTrainingStep } from "./trainingStep/step";
+export type { CompiledStep, StepOutcome } from "./trainingStep/step";

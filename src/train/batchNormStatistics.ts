@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ImageDataset } from "../data/dataset";
+import type { NativeTrainingStep } from "../engine";
 
 /** The part of tfjs-layers' BatchNormalization layer that sets how fast its moving statistics follow the batches. */
 interface BatchNormalizationLayer extends tf.layers.Layer {
@@ -25,7 +26,7 @@ export function batchNormalizationLayers(model: tf.LayersModel): BatchNormalizat
  * PyTorch's `update_bn` does: the same numbers inference would have after an infinitely long, frozen run.
  */
 export function recalibrateBatchNormalization(model: tf.LayersModel, data: ImageDataset,
-  options: { images: number; batchSize: number; seed: number }): number {
+  options: { images: number; batchSize: number; seed: number; step?: NativeTrainingStep }): number {
   const layers = batchNormalizationLayers(model);
   if (layers.length === 0 || options.images <= 0) return 0;
   const momenta = layers.map((layer) => layer.momentum);
@@ -34,11 +35,17 @@ export function recalibrateBatchNormalization(model: tf.LayersModel, data: Image
   try {
     for (const batch of data.batches(options.batchSize, { seed: options.seed })) {
       batches++;
-      for (const layer of layers) layer.momentum = 1 - 1 / batches;
-      // A training pass, as the statistics are meant to describe (dropout included), with no gradients.
-      tf.tidy(() => {
-        model.apply(batch.xs, { training: true });
-      });
+      const momentum = 1 - 1 / batches;
+      // A training pass, as the statistics are meant to describe (dropout included), with no gradients; in one
+      // native call when train() runs the model's native step.
+      if (options.step) {
+        options.step.updateStatistics(batch.xs, momentum);
+      } else {
+        for (const layer of layers) layer.momentum = momentum;
+        tf.tidy(() => {
+          model.apply(batch.xs, { training: true });
+        });
+      }
       images += batch.labels.length;
       tf.dispose([batch.xs, batch.ys]);
       if (images >= options.images) break;

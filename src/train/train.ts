@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { DatasetSplit, ImageDataset } from "../data/dataset";
 import { backendReady, isFast } from "../data/ready";
 import { kernelHost } from "../display/protocol";
+import { NativeTrainingStep, type StepOutcome } from "../engine";
 import { recalibrateBatchNormalization } from "./batchNormStatistics";
 import { TrainingDashboard } from "./dashboard";
 import { TrainingHistory } from "./history";
@@ -113,6 +114,10 @@ export async function train(model: tf.LayersModel, data: ImageDataset | DatasetS
     model.compile({ optimizer, loss: "categoricalCrossentropy", metrics: ["accuracy"] });
   }
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  // The whole step in one native call where the engine and the network allow it (a chain of common layers, Adam or
+  // SGD); otherwise tfjs computes it layer by layer. Both update the same variables.
+  const compiled = NativeTrainingStep.compile(model, optimizer, variables);
+  const nativeStep = compiled.ok ? compiled.step : undefined;
   const signal = options.signal ?? kernelHost()?.signal;
   const host = kernelHost();
   const history = new TrainingHistory(validationName);
@@ -132,15 +137,13 @@ export async function train(model: tf.LayersModel, data: ImageDataset | DatasetS
       let batchIndex = 0;
       for (const batch of trainSet.batches(batchSize, { seed: seed + epoch, maxShift: options.maxShift })) {
         const n = batch.labels.length;
-        let accuracy: tf.Scalar | undefined;
-        const loss = optimizer.minimize(() => {
-          const predictions = model.apply(batch.xs, { training: true }) as tf.Tensor2D;
-          accuracy = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(predictions, 1), tf.argMax(batch.ys, 1)), "float32"))) as tf.Scalar;
-          return crossEntropy(batch.ys, predictions);
-        }, true, variables) as tf.Scalar;
-        const lossValue = (await loss.data())[0];
-        const accuracyValue = (await accuracy!.data())[0];
-        tf.dispose([loss, accuracy!, batch.xs, batch.ys]);
+        let outcome: StepOutcome;
+        try {
+          outcome = nativeStep ? nativeStep.run(batch.xs, batch.ys) : await layerByLayerStep(model, optimizer, variables, batch);
+        } finally {
+          tf.dispose([batch.xs, batch.ys]);
+        }
+        const { loss: lossValue, accuracy: accuracyValue } = outcome;
         if (!Number.isFinite(lossValue)) {
           throw new Error(`train: the loss became ${lossValue} at epoch ${epoch}, batch ${batchIndex + 1}; ` +
             "lower the learning rate (e.g. { learningRate: 1e-4 }) or add normalisation");
@@ -162,7 +165,7 @@ export async function train(model: tf.LayersModel, data: ImageDataset | DatasetS
         break;
       }
       const seconds = (Date.now() - epochStart) / 1000;
-      recalibrateBatchNormalization(model, trainSet, { images: recalibration, batchSize, seed: seed + epoch });
+      recalibrateBatchNormalization(model, trainSet, { images: recalibration, batchSize, seed: seed + epoch, step: nativeStep });
       const record = { epoch, loss: lossSum / seen, accuracy: correct / seen, seconds, imagesPerSecond: seen / seconds,
         validationLoss: undefined as number | undefined, validationAccuracy: undefined as number | undefined };
       if (validationSet) {
@@ -201,6 +204,22 @@ export async function train(model: tf.LayersModel, data: ImageDataset | DatasetS
     dashboard.finish(done, lastMetrics);
   }
   return history;
+}
+
+/** One step through tfjs: the forward pass on the tape, its gradients, the optimiser's update. */
+async function layerByLayerStep(model: tf.LayersModel, optimizer: tf.Optimizer, variables: tf.Variable[],
+  batch: { xs: tf.Tensor; ys: tf.Tensor }): Promise<StepOutcome> {
+  let accuracy: tf.Scalar | undefined;
+  const loss = optimizer.minimize(() => {
+    const predictions = model.apply(batch.xs, { training: true }) as tf.Tensor2D;
+    accuracy = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(predictions, 1), tf.argMax(batch.ys, 1)), "float32"))) as tf.Scalar;
+    return crossEntropy(batch.ys as tf.Tensor2D, predictions);
+  }, true, variables) as tf.Scalar;
+  try {
+    return { loss: (await loss.data())[0], accuracy: (await accuracy!.data())[0] };
+  } finally {
+    tf.dispose([loss, accuracy!]);
+  }
 }
 
 function recalibrationImages(option: boolean | number | undefined): number {

@@ -11,6 +11,7 @@
 
 #include "kernels.h"
 #include "onednn.h"
+#include "training_step.h"
 
 namespace cnnlab {
 
@@ -27,7 +28,8 @@ void setThreads(int count) {
   omp_set_num_threads(poolSize);
 }
 int threads() { return poolSize; }
-int threadsFor(double work) { return work >= parallelThreshold ? poolSize : 1; }
+// Inside a training step's team every thread already has its own rows: kernels there run on the calling thread.
+int threadsFor(double work) { return !omp_in_parallel() && work >= parallelThreshold ? poolSize : 1; }
 
 namespace {
 
@@ -59,27 +61,38 @@ struct Call {
   }
 };
 
+/** A Float64Array argument's numbers. */
+std::pair<double*, size_t> numbersOf(napi_env env, napi_value value, const char* which) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float64_array) {
+    throw std::runtime_error(std::string("the ") + which + " argument must be a Float64Array");
+  }
+  return {static_cast<double*>(data), length};
+}
+
+/** (heap, arguments) from argv[first] and argv[first + 1]. */
+Call readCall(napi_env env, napi_value* argv) {
+  Call call;
+  void* heap = nullptr;
+  if (napi_get_arraybuffer_info(env, argv[0], &heap, &call.heapBytes) != napi_ok) {
+    throw std::runtime_error("the heap argument must be the wasm heap's ArrayBuffer");
+  }
+  call.heap = static_cast<char*>(heap);
+  auto numbers = numbersOf(env, argv[1], "arguments");
+  call.args = numbers.first;
+  call.count = numbers.second;
+  return call;
+}
+
 Call readCall(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   if (argc < 2) throw std::runtime_error("expected (heap, arguments)");
-  Call call;
-  void* heap = nullptr;
-  if (napi_get_arraybuffer_info(env, argv[0], &heap, &call.heapBytes) != napi_ok) {
-    throw std::runtime_error("the first argument must be the wasm heap's ArrayBuffer");
-  }
-  call.heap = static_cast<char*>(heap);
-  napi_typedarray_type type;
-  size_t length = 0;
-  void* data = nullptr;
-  if (napi_get_typedarray_info(env, argv[1], &type, &length, &data, nullptr, nullptr) != napi_ok ||
-      type != napi_float64_array) {
-    throw std::runtime_error("the second argument must be a Float64Array");
-  }
-  call.args = static_cast<const double*>(data);
-  call.count = length;
-  return call;
+  return readCall(env, argv);
 }
 
 using Body = void (*)(const Call&);
@@ -133,6 +146,114 @@ void biasAddCall(const Call& c) { biasAdd(c.integer(0), c.integer(1), c.tensor(2
 void columnSumsCall(const Call& c) { columnSums(c.integer(0), c.integer(1), c.tensor(2), c.tensor(3)); }
 void reluCall(const Call& c) { relu(c.integer(0), c.tensor(1), c.tensor(2)); }
 void reluGradientCall(const Call& c) { reluGradient(c.integer(0), c.tensor(1), c.tensor(2), c.tensor(3)); }
+
+// createTrainingStep(spec: Float64Array) → an opaque handle. spec: classes, layer count, then per layer kind,
+// activation, bias, rate, epsilon, momentum, input size, output size and the 18 numbers of a Window.
+constexpr size_t kLayerNumbers = 26;
+
+napi_value createTrainingStepFunction(napi_env env, napi_callback_info info) {
+  try {
+    size_t argc = 1;
+    napi_value argv[1];
+    napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+    if (argc < 1) throw std::runtime_error("createTrainingStep(spec): spec is missing");
+    auto [numbers, count] = numbersOf(env, argv[0], "spec");
+    if (count < 2) throw std::runtime_error("createTrainingStep(spec): spec is too short");
+    const auto layerCount = static_cast<size_t>(numbers[1]);
+    if (count != 2 + layerCount * kLayerNumbers) throw std::runtime_error("createTrainingStep(spec): spec has the wrong length");
+    std::vector<LayerSpec> layers;
+    for (size_t l = 0; l < layerCount; l++) {
+      const double* n = numbers + 2 + l * kLayerNumbers;
+      LayerSpec layer;
+      layer.kind = static_cast<LayerKind>(static_cast<int>(n[0]));
+      layer.activation = static_cast<Activation>(static_cast<int>(n[1]));
+      layer.bias = n[2] != 0;
+      layer.rate = static_cast<float>(n[3]);
+      layer.epsilon = static_cast<float>(n[4]);
+      layer.momentum = static_cast<float>(n[5]);
+      layer.inputSize = static_cast<int64_t>(n[6]);
+      layer.outputSize = static_cast<int64_t>(n[7]);
+      int64_t* fields[] = {&layer.window.batch, &layer.window.inHeight, &layer.window.inWidth, &layer.window.inChannels,
+                           &layer.window.outHeight, &layer.window.outWidth, &layer.window.outChannels,
+                           &layer.window.filterHeight, &layer.window.filterWidth, &layer.window.strideHeight,
+                           &layer.window.strideWidth, &layer.window.dilationHeight, &layer.window.dilationWidth,
+                           &layer.window.padTop, &layer.window.padBottom, &layer.window.padLeft,
+                           &layer.window.padRight, &layer.window.groups};
+      for (size_t f = 0; f < 18; f++) *fields[f] = static_cast<int64_t>(n[8 + f]);
+      layers.push_back(layer);
+    }
+    auto* step = new TrainingStep(std::move(layers), static_cast<int64_t>(numbers[0]));
+    napi_value handle;
+    napi_create_external(
+        env, step, [](napi_env, void* data, void*) { delete static_cast<TrainingStep*>(data); }, nullptr, &handle);
+    return handle;
+  } catch (const std::exception& error) {
+    napi_throw_error(env, nullptr, error.what());
+    return nullptr;
+  }
+}
+
+// runTrainingStep(step, heap, arguments, result): arguments are batch, images, labels, optimizer (0 SGD, 1 Adam),
+// learning rate, β1, β2, ε, accumulated β1 and β2 (heap offsets; -1 for SGD), the statistics momentum (-1 for a
+// training step; see StepInputs), parameter count, then per parameter
+// its value, first and second moment (offsets, -1 when absent), size and whether it is trained. result receives
+// the batch's mean loss and accuracy.
+napi_value runTrainingStepFunction(napi_env env, napi_callback_info info) {
+  try {
+    size_t argc = 4;
+    napi_value argv[4];
+    napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+    if (argc < 4) throw std::runtime_error("runTrainingStep(step, heap, arguments, result): too few arguments");
+    void* handle = nullptr;
+    if (napi_get_value_external(env, argv[0], &handle) != napi_ok || handle == nullptr) {
+      throw std::runtime_error("runTrainingStep: the first argument must come from createTrainingStep");
+    }
+    const Call c = readCall(env, argv + 1);
+    auto [result, resultLength] = numbersOf(env, argv[3], "result");
+    if (resultLength < 2) throw std::runtime_error("runTrainingStep: result must hold 2 numbers");
+    StepInputs inputs;
+    inputs.batch = c.integer(0);
+    inputs.images = c.tensor(1);
+    inputs.labels = c.tensor(2);
+    inputs.optimizer = c.integer(3) == 0 ? OptimizerKind::sgd : OptimizerKind::adam;
+    inputs.learningRate = static_cast<float>(c.at(4));
+    inputs.beta1 = static_cast<float>(c.at(5));
+    inputs.beta2 = static_cast<float>(c.at(6));
+    inputs.epsilon = static_cast<float>(c.at(7));
+    inputs.accumulatedBeta1 = c.tensor(8);
+    inputs.accumulatedBeta2 = c.tensor(9);
+    if (inputs.optimizer == OptimizerKind::adam && c.at(10) < 0 && (!inputs.accumulatedBeta1 || !inputs.accumulatedBeta2)) {
+      throw std::runtime_error("runTrainingStep: Adam needs its accumulated betas");
+    }
+    inputs.statisticsMomentum = static_cast<float>(c.at(10));
+    const bool training = inputs.statisticsMomentum < 0;
+    if (training && inputs.labels == nullptr) throw std::runtime_error("runTrainingStep: a training step needs labels");
+    const int64_t parameters = c.integer(11);
+    for (int64_t p = 0; p < parameters; p++) {
+      const size_t at = 12 + static_cast<size_t>(p) * 5;
+      Parameter parameter;
+      parameter.value = c.tensor(at);
+      parameter.firstMoment = c.tensor(at + 1);
+      parameter.secondMoment = c.tensor(at + 2);
+      parameter.size = c.integer(at + 3);
+      parameter.trained = c.at(at + 4) != 0;
+      if (parameter.value == nullptr) throw std::runtime_error("runTrainingStep: a parameter has no value");
+      if (training && parameter.trained && inputs.optimizer == OptimizerKind::adam &&
+          (parameter.firstMoment == nullptr || parameter.secondMoment == nullptr)) {
+        throw std::runtime_error("runTrainingStep: a trained parameter has no Adam moments");
+      }
+      inputs.parameters.push_back(parameter);
+    }
+    const StepResult outcome = static_cast<TrainingStep*>(handle)->run(inputs);
+    result[0] = outcome.loss;
+    result[1] = outcome.accuracy;
+  } catch (const dnnl::error& error) {
+    napi_throw_error(env, nullptr, (std::string("oneDNN: ") + error.what()).c_str());
+  } catch (const std::exception& error) {
+    napi_throw_error(env, nullptr, error.what());
+  }
+  return nullptr;
+}
 
 napi_value setThreadsFunction(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -203,6 +324,8 @@ napi_value initialise(napi_env env, napi_value exports) {
       {"columnSums", nullptr, kernel<columnSumsCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"relu", nullptr, kernel<reluCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"reluGradient", nullptr, kernel<reluGradientCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"createTrainingStep", nullptr, createTrainingStepFunction, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"runTrainingStep", nullptr, runTrainingStepFunction, nullptr, nullptr, nullptr, kMethod, nullptr},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;

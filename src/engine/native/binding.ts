@@ -26,13 +26,20 @@ export interface NativeBinding {
   columnSums(heap: ArrayBuffer, args: Float64Array): void;
   relu(heap: ArrayBuffer, args: Float64Array): void;
   reluGradient(heap: ArrayBuffer, args: Float64Array): void;
+  /** A network's whole training step (src/engine/trainingStep/plan.ts writes `spec`; training_step.h). */
+  createTrainingStep(spec: Float64Array): TrainingStepHandle;
+  /** One step on a batch; `result` receives the batch's mean loss and accuracy (addon.cc lists `args`). */
+  runTrainingStep(step: TrainingStepHandle, heap: ArrayBuffer, args: Float64Array, result: Float64Array): void;
 }
+
+/** An opaque native training step; freed when garbage collected. */
+export type TrainingStepHandle = { readonly __nativeTrainingStep: unique symbol };
 
 /** Every function the library calls; a build from older sources lacks some. */
 const nativeFunctions: ReadonlyArray<keyof NativeBinding> = [
   "setThreads", "threads", "implementation", "onednnVersion", "conv2d", "conv2dBackpropInput", "conv2dBackpropFilter",
   "matMul", "maxPool", "maxPoolGradient", "batchNormTraining", "batchNormTrainingGradient", "batchNormInference",
-  "adamUpdate", "add", "biasAdd", "columnSums", "relu", "reluGradient",
+  "adamUpdate", "add", "biasAdd", "columnSums", "relu", "reluGradient", "createTrainingStep", "runTrainingStep",
 ];
 
 export type NativeLoad = { ok: true; binding: NativeBinding } | { ok: false; why: string };

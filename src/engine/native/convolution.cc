@@ -96,7 +96,7 @@ struct BackwardFilter {
 }  // namespace
 
 void conv2d(const Window& w, const float* x, const float* filter, const float* bias, float* y, Activation activation) {
-  static PrimitiveCache<Forward> cache;
+  thread_local PrimitiveCache<Forward> cache;
   const bool withBias = bias != nullptr;
   const int threads = threadsFor(multiplyAdds(w));
   ThreadScope scope(threads);
@@ -123,7 +123,7 @@ void conv2d(const Window& w, const float* x, const float* filter, const float* b
 }
 
 void conv2dBackpropInput(const Window& w, const float* dy, const float* filter, float* dx) {
-  static PrimitiveCache<BackwardData> cache;
+  thread_local PrimitiveCache<BackwardData> cache;
   const int threads = threadsFor(multiplyAdds(w));
   ThreadScope scope(threads);
   auto& entry = cache.get(keyOf("data", w, 0, threads), [&] {
@@ -148,7 +148,7 @@ void conv2dBackpropInput(const Window& w, const float* dy, const float* filter, 
 }
 
 void conv2dBackpropFilter(const Window& w, const float* x, const float* dy, float* dFilter) {
-  static PrimitiveCache<BackwardFilter> cache;
+  thread_local PrimitiveCache<BackwardFilter> cache;
   const int threads = threadsFor(multiplyAdds(w));
   ThreadScope scope(threads);
   auto& entry = cache.get(keyOf("filter", w, 0, threads), [&] {

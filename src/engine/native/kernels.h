@@ -20,7 +20,8 @@ struct Window {
   int64_t groups;
 };
 
-enum class Activation { none = 0, relu = 1 };
+// oneDNN fuses none and relu into convolutions and matrix products; the training step applies the others itself.
+enum class Activation { none = 0, relu = 1, tanh = 2, sigmoid = 3, softmax = 4 };
 
 void setThreads(int threads);
 int threads();
@@ -54,6 +55,9 @@ struct MatMul {
 void matMul(const MatMul& shape, const float* a, const float* b, const float* bias, float* c, Activation activation);
 
 void maxPool(const Window& w, const float* x, float* y);
+// Average pooling as tfjs computes it: each output is the mean of the window's pixels inside the input.
+void averagePool(const Window& w, const float* x, float* y);
+void averagePoolGradient(const Window& w, const float* dy, float* dx);
 // dx: zero-filled here; each output's gradient goes to the first maximum of its window (row-major).
 void maxPoolGradient(const Window& w, const float* dy, const float* x, float* dx);
 
@@ -77,6 +81,10 @@ void columnSums(int64_t rows, int64_t channels, const float* x, float* sums);
 void relu(int64_t size, const float* x, float* y);
 // dx = dy where x > 0, else 0.
 void reluGradient(int64_t size, const float* dy, const float* x, float* dx);
+// y = activation(x) elementwise for none, relu, tanh and sigmoid (x and y may be the same array).
+void activate(Activation activation, int64_t size, const float* x, float* y);
+// dx = dy · activation'(x), from the activation's output y (x is not needed for these four); dx may be dy.
+void activationGradient(Activation activation, int64_t size, const float* dy, const float* y, float* dx);
 
 struct AdamSettings {
   float learningRate, beta1, beta2, epsilon;

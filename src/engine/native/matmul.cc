@@ -26,7 +26,7 @@ memory::desc operand(int64_t batch, int64_t rows, int64_t columns, bool transpos
 }  // namespace
 
 void matMul(const MatMul& s, const float* a, const float* b, const float* bias, float* c, Activation activation) {
-  static PrimitiveCache<Prepared> cache;
+  thread_local PrimitiveCache<Prepared> cache;
   const bool withBias = bias != nullptr;
   const int threads = threadsFor(static_cast<double>(std::max(s.batchA, s.batchB)) * s.m * s.n * s.k);
   ThreadScope scope(threads);

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <map>
+#include <mutex>
 
 #include "kernels.h"
 
@@ -17,7 +18,8 @@ dnnl::engine& cpuEngine() {
 }
 
 dnnl::stream& cpuStream() {
-  static dnnl::stream stream(cpuEngine());
+  // One per thread, as the primitive caches are: a training step's threads run primitives at the same time.
+  thread_local dnnl::stream stream(cpuEngine());
   return stream;
 }
 
@@ -26,11 +28,16 @@ std::map<std::string, std::string>& implementations() {
   static std::map<std::string, std::string> names;
   return names;
 }
+std::mutex implementationsLock;
 }  // namespace
 
-void noteImplementation(const char* kind, const std::string& name) { implementations()[kind] = name; }
+void noteImplementation(const char* kind, const std::string& name) {
+  std::lock_guard<std::mutex> hold(implementationsLock);
+  implementations()[kind] = name;
+}
 
 const char* implementationOf(const char* kind) {
+  std::lock_guard<std::mutex> hold(implementationsLock);
   auto found = implementations().find(kind);
   return found == implementations().end() ? "" : found->second.c_str();
 }

@@ -1,5 +1,6 @@
-// Shared oneDNN state: one CPU engine and stream, and a cache of primitives keyed by shape, because creating a
-// oneDNN primitive costs far more than running one on LeNet-sized tensors.
+// Shared oneDNN state: one CPU engine, a stream per thread, and caches of primitives keyed by shape (one per thread,
+// so that a training step's threads never share a primitive's buffers), because creating a oneDNN primitive costs
+// far more than running one on LeNet-sized tensors.
 #pragma once
 #include <oneapi/dnnl/dnnl.hpp>
 

@@ -87,4 +87,48 @@ void maxPoolGradient(const Window& w, const float* dy, const float* x, float* dx
   }
 }
 
+// tfjs divides by the number of window pixels inside the input, so padding never dilutes an average.
+void averagePool(const Window& w, const float* x, float* y) {
+  const int64_t c = w.inChannels;
+  for (int64_t b = 0; b < w.batch; b++) {
+    for (int64_t oh = 0; oh < w.outHeight; oh++) {
+      const Span rows = rowsOf(w, oh);
+      for (int64_t ow = 0; ow < w.outWidth; ow++) {
+        const Span columns = columnsOf(w, ow);
+        float* out = y + ((b * w.outHeight + oh) * w.outWidth + ow) * c;
+        std::fill(out, out + c, 0.f);
+        for (int64_t ih = rows.from; ih < rows.to; ih++) {
+          for (int64_t iw = columns.from; iw < columns.to; iw++) {
+            const float* in = x + ((b * w.inHeight + ih) * w.inWidth + iw) * c;
+            for (int64_t k = 0; k < c; k++) out[k] += in[k];
+          }
+        }
+        const float share = 1.f / static_cast<float>((rows.to - rows.from) * (columns.to - columns.from));
+        for (int64_t k = 0; k < c; k++) out[k] *= share;
+      }
+    }
+  }
+}
+
+void averagePoolGradient(const Window& w, const float* dy, float* dx) {
+  const int64_t c = w.inChannels;
+  std::memset(dx, 0, sizeof(float) * w.batch * w.inHeight * w.inWidth * c);
+  for (int64_t b = 0; b < w.batch; b++) {
+    for (int64_t oh = 0; oh < w.outHeight; oh++) {
+      const Span rows = rowsOf(w, oh);
+      for (int64_t ow = 0; ow < w.outWidth; ow++) {
+        const Span columns = columnsOf(w, ow);
+        const float* gradient = dy + ((b * w.outHeight + oh) * w.outWidth + ow) * c;
+        const float share = 1.f / static_cast<float>((rows.to - rows.from) * (columns.to - columns.from));
+        for (int64_t ih = rows.from; ih < rows.to; ih++) {
+          for (int64_t iw = columns.from; iw < columns.to; iw++) {
+            float* in = dx + ((b * w.inHeight + ih) * w.inWidth + iw) * c;
+            for (int64_t k = 0; k < c; k++) in[k] += gradient[k] * share;
+          }
+        }
+      }
+    }
+  }
+}
+
 }  // namespace cnnlab
