@@ -13,7 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { ImageDataset } from "../src/data";
-import { backendInfo, useBestBackend, type BackendName } from "../src/engine";
+import { backendInfo, NativeTrainingStep, useBestBackend, type BackendName } from "../src/engine";
 import { silenceNodeBanner } from "../src/engine/silenceNodeBanner";
 import { train } from "../src/train";
 import { mnistSplit } from "./mnist";
@@ -45,8 +45,10 @@ export interface StepProfile {
   kernelMs: number;
   /** Kernel calls in the step. */
   kernelCalls: number;
-  /** The kernels that took longest, longest first. */
+  /** The kernels that took longest, longest first; for a native step, its layers' forward and backward passes. */
   kernels: KernelTime[];
+  /** The step ran as one native call (src/engine/trainingStep): `kernels` are then layers as its first thread timed them. */
+  nativeStep?: boolean;
 }
 
 /** What one measurement printed. bench/torch_bench.py and bench/keras_bench.py print the same fields. */
@@ -159,6 +161,9 @@ const PROFILE_STEPS = 8;
  */
 async function profileStep(model: tf.LayersModel, data: ImageDataset, batch: number, trainer: Trainer): Promise<StepProfile> {
   const batches = data.subset(batch * PROFILE_STEPS);
+  const compiled = model.optimizer === undefined ? undefined
+    : NativeTrainingStep.compile(model, model.optimizer, model.trainableWeights.map((weight) => weight.read() as tf.Variable));
+  if (compiled?.ok) return profileNativeStep(compiled.step, batches, batch);
   const start = process.hrtime.bigint();
   const info = await tf.profile(async () => {
     await trainer(model, batches, batch);
@@ -183,6 +188,36 @@ async function profileStep(model: tf.LayersModel, data: ImageDataset, batch: num
     .slice(0, PROFILE_TOP)
     .map(([kernel, { calls, ms }]) => ({ kernel, calls: Math.round(calls * 10) / 10, ms, share: kernelMs > 0 ? ms / kernelMs : 0 }));
   return { stepMs, kernelMs, kernelCalls, kernels };
+}
+
+/** PROFILE_STEPS steps of a native step, the batches made as train() makes them; per layer, per step. */
+function profileNativeStep(step: NativeTrainingStep, batches: ImageDataset, batch: number): StepProfile {
+  // This step object is new: its first call allocates its buffers.
+  for (const { xs, ys } of batches.subset(batch).batches(batch)) {
+    step.run(xs, ys);
+    tf.dispose([xs, ys]);
+  }
+  step.times();
+  const start = process.hrtime.bigint();
+  for (const { xs, ys } of batches.batches(batch, { seed: SEED })) {
+    step.run(xs, ys);
+    tf.dispose([xs, ys]);
+  }
+  const stepMs = Number(process.hrtime.bigint() - start) / 1e6 / PROFILE_STEPS;
+  const times = step.times();
+  const parts = [
+    ...times.layers.flatMap((layer) => [
+      { kernel: `${layer.name} forward`, ms: layer.forwardMs },
+      { kernel: `${layer.name} backward`, ms: layer.backwardMs },
+    ]),
+    { kernel: "optimiser update", ms: times.updateMs },
+  ];
+  const kernelMs = parts.reduce((sum, part) => sum + part.ms, 0);
+  const kernels = parts
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, PROFILE_TOP)
+    .map((part) => ({ ...part, calls: 1, share: kernelMs > 0 ? part.ms / kernelMs : 0 }));
+  return { stepMs, kernelMs, kernelCalls: 1, kernels, nativeStep: true };
 }
 
 /** Inference images per second: model.predict at batch 256 over the first `images` test images, after a warm-up. */

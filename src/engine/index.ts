@@ -7,4 +7,4 @@
 export { useBestBackend, backendInfo } from "./backend";
 export type { BackendInfo, BackendName, UseBestBackendOptions } from "./backend";
 export { NativeTrainingStep } from "./trainingStep/step";
-export type { CompiledStep, StepOutcome } from "./trainingStep/step";
+export type { CompiledStep, StepOutcome, StepTimes } from "./trainingStep/step";

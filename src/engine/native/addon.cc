@@ -255,6 +255,25 @@ napi_value runTrainingStepFunction(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// trainingStepProfile(step) → Float64Array: TrainingStep::takeProfile's numbers.
+napi_value trainingStepProfileFunction(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  void* handle = nullptr;
+  if (argc < 1 || napi_get_value_external(env, argv[0], &handle) != napi_ok || handle == nullptr) {
+    napi_throw_type_error(env, nullptr, "trainingStepProfile(step): step must come from createTrainingStep");
+    return nullptr;
+  }
+  const std::vector<double> numbers = static_cast<TrainingStep*>(handle)->takeProfile();
+  void* data = nullptr;
+  napi_value buffer, array;
+  napi_create_arraybuffer(env, numbers.size() * sizeof(double), &data, &buffer);
+  std::memcpy(data, numbers.data(), numbers.size() * sizeof(double));
+  napi_create_typedarray(env, napi_float64_array, numbers.size(), buffer, 0, &array);
+  return array;
+}
+
 napi_value setThreadsFunction(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -326,6 +345,7 @@ napi_value initialise(napi_env env, napi_value exports) {
       {"reluGradient", nullptr, kernel<reluGradientCall>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"createTrainingStep", nullptr, createTrainingStepFunction, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"runTrainingStep", nullptr, runTrainingStepFunction, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"trainingStepProfile", nullptr, trainingStepProfileFunction, nullptr, nullptr, nullptr, kMethod, nullptr},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;

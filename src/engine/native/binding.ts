@@ -30,6 +30,8 @@ export interface NativeBinding {
   createTrainingStep(spec: Float64Array): TrainingStepHandle;
   /** One step on a batch; `result` receives the batch's mean loss and accuracy (addon.cc lists `args`). */
   runTrainingStep(step: TrainingStepHandle, heap: ArrayBuffer, args: Float64Array, result: Float64Array): void;
+  /** Thread 0's milliseconds per layer forward, per layer backward, in the update, then the step count; resets. */
+  trainingStepProfile(step: TrainingStepHandle): Float64Array;
 }
 
 /** An opaque native training step; freed when garbage collected. */
@@ -40,6 +42,7 @@ const nativeFunctions: ReadonlyArray<keyof NativeBinding> = [
   "setThreads", "threads", "implementation", "onednnVersion", "conv2d", "conv2dBackpropInput", "conv2dBackpropFilter",
   "matMul", "maxPool", "maxPoolGradient", "batchNormTraining", "batchNormTrainingGradient", "batchNormInference",
   "adamUpdate", "add", "biasAdd", "columnSums", "relu", "reluGradient", "createTrainingStep", "runTrainingStep",
+  "trainingStepProfile",
 ];
 
 export type NativeLoad = { ok: true; binding: NativeBinding } | { ok: false; why: string };

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -18,6 +19,13 @@ namespace cnnlab {
 namespace {
 
 constexpr float kProbabilityFloor = 1e-7f;  // src/train/metrics.ts clips probabilities to [1e-7, 1] too
+
+double millisecondsSince(std::chrono::steady_clock::time_point& start) {
+  const auto now = std::chrono::steady_clock::now();
+  const double elapsed = std::chrono::duration<double, std::milli>(now - start).count();
+  start = now;
+  return elapsed;
+}
 
 uint64_t splitMix(uint64_t& state) {
   uint64_t z = (state += 0x9e3779b97f4a7c15ull);
@@ -120,6 +128,15 @@ TrainingStep::TrainingStep(std::vector<LayerSpec> layers, int64_t classes) : lay
                              " classes");
   }
   normSums_.resize(norms);
+  profile_.assign(2 * layers_.size() + 1, 0.0);
+}
+
+std::vector<double> TrainingStep::takeProfile() {
+  std::vector<double> taken = profile_;
+  taken.push_back(static_cast<double>(profiledSteps_));
+  std::fill(profile_.begin(), profile_.end(), 0.0);
+  profiledSteps_ = 0;
+  return taken;
 }
 
 TrainingStep::~TrainingStep() {
@@ -162,11 +179,14 @@ StepResult TrainingStep::run(const StepInputs& inputs) {
     if (training) {
       backward(team, worker, inputs, rows);
 #pragma omp barrier
+      auto start = std::chrono::steady_clock::now();
       if (!team.failed.load()) update(team, inputs);
+      if (thread == 0) profile_.back() += millisecondsSince(start);
     }
   }
   if (team.failed.load()) throw std::runtime_error(team.error);
   finish(inputs);
+  profiledSteps_++;
   StepResult result;
   for (int t = 0; t < team.size; t++) {
     result.loss += workers_[t]->loss;
@@ -207,6 +227,8 @@ void TrainingStep::forward(Team& team, Worker& worker, const StepInputs& inputs,
   worker.imageRows = inputs.images + from * layers_.front().inputSize;
   worker.labelRows = inputs.labels ? inputs.labels + from * classes_ : nullptr;
   const float* input = worker.imageRows;
+  const bool timing = omp_get_thread_num() == 0;
+  auto start = std::chrono::steady_clock::now();
   for (size_t i = 0; i < layers_.size(); i++) {
     const LayerSpec& layer = layers_[i];
     const Parameter* parameter = inputs.parameters.data() + firstParameter_[i];
@@ -297,6 +319,7 @@ void TrainingStep::forward(Team& team, Worker& worker, const StepInputs& inputs,
     }
     worker.outputOf[i] = out;
     input = out;
+    if (timing) profile_[i] += millisecondsSince(start);
   }
   team.guard([&] {
     // Softmax and the loss of each row; the labels' largest entry is the class accuracy compares against.
@@ -323,6 +346,8 @@ void TrainingStep::forward(Team& team, Worker& worker, const StepInputs& inputs,
 void TrainingStep::backward(Team& team, Worker& worker, const StepInputs& inputs, int64_t rows) {
   float* gradient = worker.gradient.data();
   float* spare = worker.spare.data();
+  const bool timing = omp_get_thread_num() == 0;
+  auto start = std::chrono::steady_clock::now();
   team.guard([&] {
     // The loss's gradient with respect to the last layer's input to softmax. With m_k = 1 where p_k lies inside
     // the clip range (clipByValue passes no gradient outside it): dz_j = (p_j · Σ_k y_k m_k − y_j m_j) / batch.
@@ -462,6 +487,7 @@ void TrainingStep::backward(Team& team, Worker& worker, const StepInputs& inputs
       }
     }
     if (wroteSpare) std::swap(gradient, spare);
+    if (timing) profile_[layers_.size() + i] += millisecondsSince(start);
   }
 }
 

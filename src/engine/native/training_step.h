@@ -66,6 +66,11 @@ class TrainingStep {
   TrainingStep(std::vector<LayerSpec> layers, int64_t classes);
   ~TrainingStep();
   StepResult run(const StepInputs& inputs);
+  /**
+   * Milliseconds thread 0 spent since the last call: per layer forward, then per layer backward, then the update
+   * (waits at barriers included), then the number of steps. Resets the sums.
+   */
+  std::vector<double> takeProfile();
 
  private:
   struct Worker;
@@ -87,6 +92,9 @@ class TrainingStep {
   // shared so that every thread combines them into the whole batch's.
   std::vector<std::vector<double>> normSums_;
   uint64_t steps_ = 0;
+  // Thread 0's time per layer forward and backward, and in the update (milliseconds), since takeProfile().
+  std::vector<double> profile_;
+  uint64_t profiledSteps_ = 0;
 };
 
 }  // namespace cnnlab

@@ -13,6 +13,8 @@ export interface TrainingStepPlan {
   spec: Float64Array;
   /** Per parameter slot (training_step.h's order): the variable, and whether the optimiser trains it. */
   parameters: Array<{ variable: tf.Variable; trained: boolean }>;
+  /** The layers' names, in spec order. */
+  layerNames: string[];
 }
 
 /** Why a network runs layer by layer instead (one sentence naming the layer), or the plan. */
@@ -179,7 +181,7 @@ export function planTrainingStep(model: tf.LayersModel, trained: tf.Variable[]):
     const covered = new Set(parameters.filter((parameter) => parameter.trained).map((parameter) => parameter.variable));
     const stray = trained.find((variable) => !covered.has(variable));
     if (stray !== undefined) throw new Unsupported(`variable ${stray.name} is trained but belongs to no layer of the chain`);
-    return { ok: true, plan: { spec: Float64Array.from(spec), parameters } };
+    return { ok: true, plan: { spec: Float64Array.from(spec), parameters, layerNames: layers.map((layer) => layer.name) } };
   } catch (error) {
     if (error instanceof Unsupported) return { ok: false, why: error.message };
     throw error;

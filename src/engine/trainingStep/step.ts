@@ -37,6 +37,14 @@ export interface StepOutcome {
   accuracy: number;
 }
 
+/** Where a native step's time went, per step, as its first thread saw it (waits for the other thread included). */
+export interface StepTimes {
+  layers: Array<{ name: string; forwardMs: number; backwardMs: number }>;
+  updateMs: number;
+  /** Steps (and statistics passes) measured since the last call. */
+  steps: number;
+}
+
 /** What runs train()'s steps: the native step when the network and optimiser allow it, or why not. */
 export type CompiledStep = { ok: true; step: NativeTrainingStep } | { ok: false; why: string };
 
@@ -106,6 +114,19 @@ export class NativeTrainingStep {
    */
   updateStatistics(images: tf.Tensor, momentum: number): void {
     this.call(images, undefined, momentum);
+  }
+
+  /** Milliseconds per step in each layer and the update since the last call (or since compiling). */
+  times(): StepTimes {
+    const numbers = this.binding.trainingStepProfile(this.handle);
+    const count = this.plan.layerNames.length;
+    const steps = numbers[2 * count + 1];
+    const per = (ms: number) => (steps > 0 ? ms / steps : 0);
+    return {
+      layers: this.plan.layerNames.map((name, i) => ({ name, forwardMs: per(numbers[i]), backwardMs: per(numbers[count + i]) })),
+      updateMs: per(numbers[2 * count]),
+      steps,
+    };
   }
 
   private call(images: tf.Tensor, labels: tf.Tensor | undefined, statisticsMomentum: number): void {
