@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { DatasetSplit, ImageDataset } from "../data/dataset";
 import { backendReady, isFast } from "../data/ready";
 import { kernelHost } from "../display/protocol";
-import { NativeTrainingStep, type StepOutcome } from "../engine";
+import { backendInfo, NativeTrainingStep, type StepOutcome } from "../engine";
 import { recalibrateBatchNormalization } from "./batchNormStatistics";
 import { TrainingDashboard } from "./dashboard";
 import { TrainingHistory } from "./history";
@@ -118,6 +118,10 @@ export async function train(model: tf.LayersModel, data: ImageDataset | DatasetS
   // SGD); otherwise tfjs computes it layer by layer. Both update the same variables.
   const compiled = NativeTrainingStep.compile(model, optimizer, variables);
   const nativeStep = compiled.ok ? compiled.step : undefined;
+  // Said once, so a student whose own net trains several times slower than the lesson's knows why.
+  if (!compiled.ok && backendInfo()?.name === "native" && !options.quiet) {
+    console.log(`train: ${compiled.why}, so this network trains layer by layer (slower than the whole step in one native call)`);
+  }
   const signal = options.signal ?? kernelHost()?.signal;
   const host = kernelHost();
   const history = new TrainingHistory(validationName);

@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { strict as assert } from "assert";
 import { NativeTrainingStep, useBestBackend, type BackendName } from "../../src/engine";
+import { syntheticShapes } from "../../src/data";
+import { train } from "../../src/train";
 import { crossEntropy } from "../../src/train/metrics";
 import { requireEngine, returnToDefaultEngine } from "./engines";
 import { randomValues, relativeError, seededRandom } from "./gradientCheck";
@@ -31,7 +33,7 @@ function everyLayer(): tf.LayersModel {
 }
 
 /** The bench's LeNet-5 shape, smaller: what most students train. */
-function smallLeNet(): tf.LayersModel {
+function smallLeNet(classes = 10): tf.LayersModel {
   return tf.sequential({
     layers: [
       tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 3, kernelSize: 5, padding: "same", activation: "relu" }),
@@ -40,7 +42,7 @@ function smallLeNet(): tf.LayersModel {
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 9, activation: "relu" }),
-      tf.layers.dense({ units: 10, activation: "softmax" }),
+      tf.layers.dense({ units: classes, activation: "softmax" }),
     ],
   });
 }
@@ -228,5 +230,29 @@ describe("native training step: one call per step, against tfjs's cpu engine and
     assert.equal(why(smallLeNet()), "compiled");
     await useBestBackend({ backend: "wasm", quiet: true });
     assert.match(why(smallLeNet()), /native engine is not the active one/);
+  });
+
+  it("train() says once, unless quiet, that a network trains layer by layer and why", async () => {
+    await useBestBackend({ backend: "native", quiet: true });
+    const data = syntheticShapes({ count: 24, size: 12, seed: 1 });
+    const lines: string[] = [];
+    const log = console.log;
+    const trainWith = async (optimizer: tf.Optimizer, quiet: boolean) => {
+      const model = smallLeNet(5);
+      lines.length = 0;
+      console.log = (...values: unknown[]) => { lines.push(values.join(" ")); };
+      try {
+        await train(model, data, { epochs: 2, batchSize: 8, optimizer, quiet, fast: false });
+      } finally {
+        console.log = log;
+        model.dispose();
+      }
+      return lines.filter((line) => line.includes("layer by layer"));
+    };
+    const said = await trainWith(tf.train.momentum(0.01, 0.9), false);
+    assert.equal(said.length, 1, said.join("\n"));
+    assert.match(said[0], /^train: the Momentum optimiser has no native update \(Adam and SGD do\), so this network trains layer by layer/);
+    assert.deepEqual(await trainWith(tf.train.momentum(0.01, 0.9), true), []);
+    assert.deepEqual(await trainWith(tf.train.adam(0.01), false), []);
   });
 });
