@@ -6,14 +6,7 @@
  * bytes (Uint8Array/Buffer recognised by magic number), then text/plain via util.inspect with depth/length limits.
  */
 import { inspect } from "util";
-
-export interface MimeBundle {
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-}
-
-/** The Deno-compatible display symbol: `obj[Symbol.for("Jupyter.display")]()` returns a mimebundle. */
-export const DISPLAY_SYMBOL: unique symbol = Symbol.for("Jupyter.display") as any;
+import { JUPYTER_DISPLAY, type FormattedOutput } from "../src/contract";
 
 /** util.inspect options for text/plain: deep enough to be useful, bounded so a huge tensor/array cannot flood. */
 export const INSPECT_OPTIONS = {
@@ -49,7 +42,7 @@ function normaliseBundleValue(value: unknown): unknown {
   return value;
 }
 
-function fromDisplayResult(result: unknown): MimeBundle {
+function fromDisplayResult(result: unknown): FormattedOutput {
   if (result == null || typeof result !== "object") {
     return { data: { "text/plain": inspect(result, INSPECT_OPTIONS) }, metadata: {} };
   }
@@ -67,9 +60,9 @@ export function textPlain(value: unknown): string {
  * The mimebundle for `value`. Synchronous unless the value's Jupyter.display method returns a Promise, so that a
  * `display(x)` keeps its place among other outputs.
  */
-export function format(value: unknown): MimeBundle | Promise<MimeBundle> {
+export function format(value: unknown): FormattedOutput | Promise<FormattedOutput> {
   if (value != null && (typeof value === "object" || typeof value === "function")) {
-    const method = (value as any)[DISPLAY_SYMBOL];
+    const method = (value as any)[JUPYTER_DISPLAY];
     if (typeof method === "function") {
       const result = method.call(value);
       return isPromiseLike(result) ? Promise.resolve(result).then(fromDisplayResult) : fromDisplayResult(result);

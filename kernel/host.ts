@@ -3,22 +3,13 @@
  * globals `display`, `clearOutput`, `prompt` and `input` (declared for the type checker in GLOBALS_DECL).
  */
 import { Comm, CommData, CommManager, TargetHandler } from "./comm";
-import { format, MimeBundle } from "./format";
+import { KERNEL_HOST, type DisplayOptions, type FormattedOutput, type KernelHost as HostContract } from "../src/contract";
+import { format } from "./format";
 import type { InterruptController } from "./interrupt";
-
-export const HOST_SYMBOL = Symbol.for("cnnlab.kernel");
-
-export interface DisplayOptions {
-  /** A display id: later `display(y, { id })` calls update this output (update_display_data). */
-  id?: string;
-  /** Force (true) or prevent (false) an update of an earlier display with the same id. */
-  update?: boolean;
-  metadata?: Record<string, unknown>;
-}
 
 /** What the protocol layer provides to the host. */
 export interface HostBackend {
-  sendDisplay(bundle: MimeBundle, displayId: string | undefined, update: boolean): void;
+  sendDisplay(bundle: FormattedOutput, displayId: string | undefined, update: boolean): void;
   clearOutput(wait: boolean): void;
   input(prompt: string, password: boolean): Promise<string>;
   inputSync(prompt: string, password: boolean): string;
@@ -27,7 +18,7 @@ export interface HostBackend {
   readonly executionCount: number;
 }
 
-export class KernelHost {
+export class KernelHost implements HostContract {
   private readonly shownIds = new Set<string>();
   private chain: Promise<void> = Promise.resolve();
   readonly version: string = require("../../package.json").version;
@@ -77,7 +68,7 @@ export class KernelHost {
    * The mimebundle a value would be shown with, without showing it: what a widget puts into its output area so that
    * it looks exactly like a cell's output.
    */
-  format = async (value: unknown): Promise<MimeBundle> => format(value);
+  format = async (value: unknown): Promise<FormattedOutput> => format(value);
 
   /** Resolves when every display() so far has been sent (a Jupyter.display method may be async). */
   flush(): Promise<void> {
@@ -86,10 +77,10 @@ export class KernelHost {
 
   /** Formats and sends; keeps displays in call order even when one of them formats asynchronously. */
   show(value: unknown, id: string | undefined, update: boolean, metadata?: Record<string, unknown>): void {
-    const send = (b: MimeBundle) =>
+    const send = (b: FormattedOutput) =>
       this.backend.sendDisplay(metadata ? { data: b.data, metadata: { ...b.metadata, ...metadata } } : b, id, update);
     const report = (e: unknown): void => void process.stderr.write(`display failed: ${(e as Error)?.stack ?? e}\n`);
-    let formatted: MimeBundle | Promise<MimeBundle>;
+    let formatted: FormattedOutput | Promise<FormattedOutput>;
     try {
       formatted = format(value);
     } catch (e) {
@@ -132,7 +123,7 @@ declare global {
 /** Installs the host on globalThis and the cell globals. */
 export function installHost(host: KernelHost): void {
   const g = globalThis as any;
-  g[HOST_SYMBOL] = host;
+  g[KERNEL_HOST] = host;
   g.display = host.display;
   g.clearOutput = host.clearOutput;
   g.prompt = host.prompt;

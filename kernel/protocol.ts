@@ -8,7 +8,8 @@ import { complete, isComplete } from "./complete";
 import { Connection, ConnectionInfo } from "./connection";
 import { ConverterClient } from "./converter-client";
 import { errorToOutcome, ExecOutcome, Executor } from "./execute";
-import { format, MimeBundle } from "./format";
+import type { FormattedOutput } from "../src/contract";
+import { format } from "./format";
 import { History, HistoryRequest } from "./history";
 import { GLOBALS_DECL, HostBackend, installHost, KernelHost } from "./host";
 import { inspectAt } from "./inspect";
@@ -150,7 +151,7 @@ export class Kernel implements HostBackend {
 
   // ---------------------------------------------------------------------------------------------- HostBackend
 
-  sendDisplay(bundle: MimeBundle, displayId: string | undefined, update: boolean): void {
+  sendDisplay(bundle: FormattedOutput, displayId: string | undefined, update: boolean): void {
     const content: Record<string, unknown> = { data: bundle.data, metadata: bundle.metadata, transient: displayId != null ? { display_id: displayId } : {} };
     this.iopub(update && displayId != null ? "update_display_data" : "display_data", content, this.currentParent);
   }

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { SeededRandom } from "./random";
 import { shiftImageInto } from "./augment";
-import { JUPYTER_DISPLAY, MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 import { ImageGrid } from "../display/imageGrid";
 
 /**

@@ -1,4 +1,4 @@
-import { MimeBundle, PlotlyMimeData } from "./protocol";
+import { MimeBundle, PlotlyMimeData } from "../contract";
 
 /** The representations a displayable object has; {@link mimeBundle} turns them into a Jupyter mimebundle. */
 export interface Representations {

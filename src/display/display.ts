@@ -1,6 +1,6 @@
 import { randomUUID } from "crypto";
 import { displayWithoutKernel } from "./fallback";
-import { kernelHost } from "./protocol";
+import { kernelHost } from "../contract";
 
 /** One output in the notebook that can be replaced in place. */
 export interface DisplayHandle {

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { inspect } from "util";
-import { isDisplayable, JUPYTER_DISPLAY, MimeBundle } from "./protocol";
+import { isDisplayable, JUPYTER_DISPLAY, MimeBundle } from "../contract";
 
 /**
  * Objects whose text/html needs outside help in a notebook (a plotly figure reuses the plotly.js an earlier output

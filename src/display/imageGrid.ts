@@ -1,5 +1,5 @@
 import { mimeBundle } from "./bundle";
-import { JUPYTER_DISPLAY, MimeBundle } from "./protocol";
+import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 import { ColormapName } from "./render/colormap";
 import { GridTile, renderImageGrid, RenderedImage } from "./render/imageGrid";
 import { capSize } from "./render/sampling";

@@ -2,7 +2,7 @@ import { Tensor } from "@tensorflow/tfjs-core";
 import { LayersModel } from "@tensorflow/tfjs-layers";
 import { mimeBundle } from "./bundle";
 import { modelBundle } from "./modelDisplay";
-import { JUPYTER_DISPLAY, MimeBundle } from "./protocol";
+import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 import { tensorViewForDisplay } from "./tensorView";
 
 function define(prototype: object, method: (this: never) => MimeBundle): void {

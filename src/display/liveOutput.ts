@@ -1,6 +1,6 @@
 import { randomUUID } from "crypto";
 import { display, DisplayHandle } from "./display";
-import { kernelHost, KernelHost } from "./protocol";
+import { kernelHost, KernelHost } from "../contract";
 
 /** Fastest update rate of a live output: 5 per second keeps the frontend responsive and the notebook small. */
 export const MIN_UPDATE_INTERVAL_MS = 200;

@@ -1,5 +1,5 @@
 import type { LayersModel } from "@tensorflow/tfjs-layers";
-import { isDisplayable, JUPYTER_DISPLAY, MimeBundle } from "./protocol";
+import { isDisplayable, JUPYTER_DISPLAY, MimeBundle } from "../contract";
 import { mimeBundle } from "./bundle";
 import { Table, table } from "./table";
 import { cellText } from "./render/table";

@@ -1,6 +1,6 @@
 import { mimeBundle } from "./bundle";
 import { LiveOutput, LiveOutputOptions } from "./liveOutput";
-import { Displayable, JUPYTER_DISPLAY, MimeBundle } from "./protocol";
+import { Displayable, JUPYTER_DISPLAY, MimeBundle } from "../contract";
 import { progressHtml, ProgressState, progressText } from "./render/progressBar";
 
 /** Metric values shown beside a progress bar, e.g. `{ loss: 0.31, accuracy: 0.9 }`. */

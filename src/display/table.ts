@@ -1,6 +1,6 @@
 import { Tensor } from "@tensorflow/tfjs-core";
 import { mimeBundle } from "./bundle";
-import { JUPYTER_DISPLAY, MimeBundle } from "./protocol";
+import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 import { CellWindow, numericTableHtml, numericTableText } from "./render/numericTable";
 import { cellText, tableHtml, tableText } from "./render/table";
 import { describeValue, readTensor } from "./tensorData";

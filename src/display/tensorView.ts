@@ -4,7 +4,7 @@ import { featureMapGrid } from "./featureMaps";
 import { filterGrid } from "./filters";
 import { ImageGrid, ImageOptions } from "./imageGrid";
 import { imageBatchGrid } from "./images";
-import { JUPYTER_DISPLAY, MimeBundle } from "./protocol";
+import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 import { Statistics, statistics } from "./render/statistics";
 import { tensorText } from "./render/tensorText";
 import { readTensor, TensorData } from "./tensorData";

@@ -3,7 +3,7 @@ import { backendReady } from "../data/ready";
 import { ImageGrid } from "../display/imageGrid";
 import { showFeatureMaps } from "../display/featureMaps";
 import { escapeHtml } from "../display/render/html";
-import { JUPYTER_DISPLAY, MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 import { asBatch, findLayer, layerOutputsModel } from "./layers";
 
 /** The output of one layer for one input. */

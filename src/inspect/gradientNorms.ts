@@ -4,7 +4,7 @@ import { backendReady } from "../data/ready";
 import { tableText } from "../display/render/table";
 import { crossEntropy } from "../train/metrics";
 import { barChartSvg } from "../train/svgChart";
-import { JUPYTER_DISPLAY, MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 
 /** The gradient norm of one weight tensor. */
 export interface GradientNorm {

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { backendReady } from "../data/ready";
 import { showFeatureMaps } from "../display/featureMaps";
 import { ImageGrid } from "../display/imageGrid";
-import { JUPYTER_DISPLAY, MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 import { layerGeometry, PerAxis } from "../models/geometry";
 import { findLayer, layerOutputsModel } from "./layers";
 

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { tableHtml, tableText, TableContent } from "../display/render/table";
 import { LayerGeometry, layerGeometry } from "./geometry";
-import { JUPYTER_DISPLAY, MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 
 const BYTES_PER_FLOAT = 4;
 

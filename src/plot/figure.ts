@@ -1,7 +1,7 @@
 import type { Config, Data, Layout } from "plotly.js";
 import { mimeBundle } from "../display/bundle";
 import { STANDALONE_HTML } from "../display/fallback";
-import { Displayable, JUPYTER_DISPLAY, MimeBundle, PlotlyMimeData } from "../display/protocol";
+import { Displayable, JUPYTER_DISPLAY, MimeBundle, PlotlyMimeData } from "../contract";
 import { figureHtml, standaloneFigurePage } from "./render/figureHtml";
 import { figureText } from "./render/figureText";
 import { plotlySource, takeEmbeddingTurn } from "./plotlyScript";

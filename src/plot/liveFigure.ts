@@ -1,6 +1,6 @@
 import { LiveOutput } from "../display/liveOutput";
 import { mimeBundle } from "../display/bundle";
-import { kernelHost, Displayable, JUPYTER_DISPLAY, MimeBundle } from "../display/protocol";
+import { kernelHost, Displayable, JUPYTER_DISPLAY, MimeBundle } from "../contract";
 import { display } from "../display/display";
 import { Figure } from "./figure";
 import { plotlySource, takeEmbeddingTurn } from "./plotlyScript";

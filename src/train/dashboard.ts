@@ -1,7 +1,7 @@
 import { LiveOutput } from "../display/liveOutput";
 import { progressHtml, progressText, ProgressState } from "../display/render/progressBar";
 import { TrainingHistory } from "./history";
-import { JUPYTER_DISPLAY } from "../display/protocol";
+import { JUPYTER_DISPLAY } from "../contract";
 
 /**
  * The live training view: a progress bar with ETA and the loss / accuracy curves, all in ONE output replaced in

@@ -4,13 +4,13 @@ import { backendReady } from "../data/ready";
 import { ImageGrid } from "../display/imageGrid";
 import { escapeHtml } from "../display/render/html";
 import { tableText } from "../display/render/table";
-import { kernelHost } from "../display/protocol";
+import { kernelHost } from "../contract";
 import { barChart } from "../plot/charts";
 import { confusionMatrixPlot } from "../plot/confusionMatrix";
 import { Figure } from "../plot/figure";
 import { argMax, predictAll } from "./metrics";
 import { barChartSvg } from "./svgChart";
-import { JUPYTER_DISPLAY, MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {

@@ -1,6 +1,6 @@
 import { tableHtml, tableText } from "../display/render/table";
 import { ChartSeries, lineChartSvg } from "./svgChart";
-import { JUPYTER_DISPLAY, MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 
 /** The metrics of one finished epoch. */
 export interface EpochRecord {

@@ -2,14 +2,14 @@ import * as fs from "fs";
 import * as tf from "@tensorflow/tfjs";
 import { DatasetSplit } from "../data/dataset";
 import { backendReady } from "../data/ready";
-import { kernelHost } from "../display/protocol";
+import { kernelHost } from "../contract";
 import { tableHtml, tableText } from "../display/render/table";
 import { cnn, CnnOptions } from "../models/cnn";
 import { summary } from "../models/summary";
 import { evaluate } from "./evaluate";
 import { lineChartSvg } from "./svgChart";
 import { train, TrainOptions } from "./train";
-import { JUPYTER_DISPLAY, MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 
 /** One finished configuration of a sweep. */
 export interface SweepRow {

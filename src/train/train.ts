@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { DatasetSplit, ImageDataset } from "../data/dataset";
 import { backendReady, isFast } from "../data/ready";
-import { kernelHost } from "../display/protocol";
+import { kernelHost } from "../contract";
 import { backendInfo, NativeTrainingStep, type StepOutcome } from "../engine";
 import { recalibrateBatchNormalization } from "./batchNormStatistics";
 import { TrainingDashboard } from "./dashboard";

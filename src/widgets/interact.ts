@@ -1,4 +1,4 @@
-import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, type MimeBundle } from "../contract";
 import { HBox, VBox } from "./box";
 import type { ValueWidget } from "./domWidget";
 import { drawInScope } from "./drawingScope";

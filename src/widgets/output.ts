@@ -1,5 +1,5 @@
 import { inspect } from "util";
-import { isDisplayable, JUPYTER_DISPLAY, kernelHost, type FormattedOutput } from "../display/protocol";
+import { isDisplayable, JUPYTER_DISPLAY, kernelHost, type FormattedOutput } from "../contract";
 import { DOMWidget, OUTPUT_MODULE, type LayoutOptions } from "./domWidget";
 
 /** One output in nbformat's shape, as the Output widget's `outputs` attribute holds it. */

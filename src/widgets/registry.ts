@@ -1,4 +1,4 @@
-import { kernelHost, type KernelComm } from "../display/protocol";
+import { kernelHost, type KernelComm } from "../contract";
 import type { Widget } from "./widget";
 
 /**

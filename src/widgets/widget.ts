@@ -1,4 +1,4 @@
-import { JUPYTER_DISPLAY, kernelHost, type KernelComm, type MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, kernelHost, type KernelComm, type MimeBundle } from "../contract";
 import { rememberWidget, forgetWidget } from "./registry";
 
 /** The comm target of the Jupyter widget protocol; one comm per widget model. */

@@ -20,13 +20,14 @@ function bundleOf(value: unknown): MimeBundle {
 
 describe("display: mimebundles", () => {
   // Renderers are checked on cpu; the engine the other suites chose is given back afterwards.
-  let previous: string;
+  // (none when this file runs first: then cpu stays).
+  let previous: string | undefined;
   before(async () => {
     previous = tf.getBackend();
     await tf.setBackend("cpu");
   });
   after(async () => {
-    await tf.setBackend(previous);
+    if (previous !== undefined) await tf.setBackend(previous);
   });
 
   it("shows a tensor as a PNG plus a text summary with shape, dtype, statistics and NaN/Inf counts", () => {

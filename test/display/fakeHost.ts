@@ -6,7 +6,7 @@ import {
   DisplayOptions,
   JUPYTER_DISPLAY,
   MimeBundle,
-} from "../../src/display/protocol";
+} from "../../src/contract";
 
 /** What a fake kernel received: the bundle it would have sent, and the display options. */
 export interface SentOutput {

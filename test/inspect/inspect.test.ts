@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import { syntheticImage, syntheticShapes } from "../../src/data";
-import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+import { JUPYTER_DISPLAY } from "../../src/contract";
 import { useBestBackend } from "../../src/engine";
 import { activations, filters, gradientNorms, receptiveField } from "../../src/inspect";
 import { cnn, lenet5, summary } from "../../src/models";

@@ -1,5 +1,6 @@
 import assert from "assert";
-import { format, imageMimeType, MimeBundle } from "../../kernel/format";
+import type { FormattedOutput } from "../../src/contract";
+import { format, imageMimeType } from "../../kernel/format";
 
 describe("kernel format()", () => {
   it("uses the Jupyter.display method first", () => {
@@ -16,7 +17,7 @@ describe("kernel format()", () => {
 
   it("base64-encodes bytes inside a display bundle", () => {
     const v = { [Symbol.for("Jupyter.display")]: () => ({ "image/png": new Uint8Array([1, 2, 3]) }) };
-    assert.strictEqual((format(v) as MimeBundle).data["image/png"], "AQID");
+    assert.strictEqual((format(v) as FormattedOutput).data["image/png"], "AQID");
   });
 
   it("recognises PNG and JPEG bytes by magic number", () => {
@@ -25,22 +26,22 @@ describe("kernel format()", () => {
     assert.strictEqual(imageMimeType(png), "image/png");
     assert.strictEqual(imageMimeType(jpeg), "image/jpeg");
     assert.strictEqual(imageMimeType(new Uint8Array([1, 2, 3])), undefined);
-    const b = format(png) as MimeBundle;
+    const b = format(png) as FormattedOutput;
     assert.strictEqual(b.data["image/png"], png.toString("base64"));
     assert.ok(typeof b.data["text/plain"] === "string");
-    assert.ok("image/jpeg" in (format(jpeg) as MimeBundle).data);
+    assert.ok("image/jpeg" in (format(jpeg) as FormattedOutput).data);
   });
 
   it("falls back to util.inspect text with limits", () => {
     assert.deepStrictEqual(format(6), { data: { "text/plain": "6" }, metadata: {} });
-    assert.strictEqual((format("ab") as MimeBundle).data["text/plain"], "'ab'");
-    const big = (format(Array.from({ length: 1000 }, (_, i) => i)) as MimeBundle).data["text/plain"] as string;
+    assert.strictEqual((format("ab") as FormattedOutput).data["text/plain"], "'ab'");
+    const big = (format(Array.from({ length: 1000 }, (_, i) => i)) as FormattedOutput).data["text/plain"] as string;
     assert.ok(big.includes("more items"));
-    const deep = (format({ a: { b: { c: { d: { e: { f: 1 } } } } } }) as MimeBundle).data["text/plain"] as string;
+    const deep = (format({ a: { b: { c: { d: { e: { f: 1 } } } } } }) as FormattedOutput).data["text/plain"] as string;
     assert.ok(deep.includes("[Object]"));
   });
 
   it("plain bytes without an image signature are text", () => {
-    assert.deepStrictEqual(Object.keys((format(new Uint8Array([1, 2])) as MimeBundle).data), ["text/plain"]);
+    assert.deepStrictEqual(Object.keys((format(new Uint8Array([1, 2])) as FormattedOutput).data), ["text/plain"]);
   });
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { lenet5, summary, cnn } from "../../src/models";
 import { useBestBackend } from "../../src/engine";
-import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+import { JUPYTER_DISPLAY } from "../../src/contract";
 
 /** [name, parameters, MACs, receptive field, jump] per layer. */
 type Row = [string, number, number, number, number];

@@ -15,7 +15,7 @@ import {
   subplots,
 } from "../../src/plot";
 import { plotlySource } from "../../src/plot/plotlyScript";
-import { JUPYTER_DISPLAY, MimeBundle } from "../../src/display/protocol";
+import { JUPYTER_DISPLAY, MimeBundle } from "../../src/contract";
 import { launchChromium, ChromiumSession } from "../e2e/chromium";
 
 function allCharts(): Figure[] {

@@ -12,7 +12,7 @@ import {
   scatterPlot,
   subplots,
 } from "../../src/plot";
-import { JUPYTER_DISPLAY, MimeBundle, PlotlyMimeData } from "../../src/display/protocol";
+import { JUPYTER_DISPLAY, MimeBundle, PlotlyMimeData } from "../../src/contract";
 import { assertWellFormedFigure } from "./plotlyShape";
 
 const PLOTLY_JSON = "application/vnd.plotly.v1+json";

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { embedPlotlyAgain, LiveFigure, liveFigure, linePlot } from "../../src/plot";
 import { LiveOutput } from "../../src/display/liveOutput";
-import { PlotlyMimeData } from "../../src/display/protocol";
+import { PlotlyMimeData } from "../../src/contract";
 import { installFakeHost } from "../display/fakeHost";
 
 describe("plot: live figures", () => {

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { PlotlyMimeData } from "../../src/display/protocol";
+import { PlotlyMimeData } from "../../src/contract";
 
 const TRACE_TYPES = new Set(["scatter", "bar", "heatmap", "histogram"]);
 

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ImageDataset, syntheticShapes } from "../../src/data";
-import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+import { JUPYTER_DISPLAY } from "../../src/contract";
 import { Evaluation, evaluate, predictionChart, sweep } from "../../src/train";
 import { cnn } from "../../src/models";
 import { useBestBackend } from "../../src/engine";

@@ -1,5 +1,5 @@
 import { randomUUID } from "crypto";
-import { PlotlyMimeData } from "../../display/protocol";
+import { PlotlyMimeData } from "../../contract";
 
 /** What the HTML of one figure needs. */
 export interface FigureHtmlOptions {

@@ -1,4 +1,4 @@
-import { PlotlyMimeData } from "../../display/protocol";
+import { PlotlyMimeData } from "../../contract";
 
 function titleText(title: unknown): string | undefined {
   if (typeof title === "string") return title;

@@ -1,6 +1,8 @@
 /**
- * The display protocol shared by the library and the kernel (see shared DESIGN.md §1–2). It is the symbol Deno's
- * Jupyter kernel uses, so cnnlab objects render there too.
+ * The contract between the kernel and the library, the only module both import: the display symbol (Deno's, so
+ * cnnlab objects render in Deno's Jupyter kernel too), the symbol the kernel publishes its host object under, and
+ * the shapes they carry. The kernel's host `implements` {@link KernelHost}, so the two sides cannot drift apart
+ * without the compiler saying so. Nothing here imports anything: the kernel must stay free of tfjs and the library.
  */
 
 /** The method name under which a displayable object returns its mimebundle. */
@@ -33,13 +35,17 @@ export interface Displayable {
   [JUPYTER_DISPLAY](): MimeBundle | Promise<MimeBundle>;
 }
 
-/** Options of a display call: `id` names the output (display_id) so later updates replace it in place. */
+/** Options of a display call. */
 export interface DisplayOptions {
+  /** Names the output (display_id): a later display with the same id replaces it in place (update_display_data). */
   id?: string;
+  /** Force (true) or prevent (false) an update of an earlier display with the same id. */
   update?: boolean;
+  /** Output metadata sent with the bundle (e.g. image sizes). */
+  metadata?: Record<string, unknown>;
 }
 
-/** A mimebundle with its metadata, as the kernel formats a value (`host.format`). */
+/** A mimebundle with its metadata, as the kernel formats a value and sends it (display_data's data and metadata). */
 export interface FormattedOutput {
   data: Record<string, unknown>;
   metadata: Record<string, unknown>;
