@@ -6,6 +6,12 @@ import { progressHtml, ProgressState, progressText } from "./render/progressBar"
 /** Metric values shown beside a progress bar, e.g. `{ loss: 0.31, accuracy: 0.9 }`. */
 export type ProgressMetrics = Record<string, number | string>;
 
+/** How a {@link Progress} shows itself: its output's update rate and clock, and HTML drawn below the bar. */
+export interface ProgressOutputOptions extends LiveOutputOptions {
+  /** HTML shown under the bar in each update (train()'s dashboard puts its loss and accuracy charts there). */
+  below?: () => string;
+}
+
 /**
  * A progress bar that updates one output in place: done / total, rate, time left, and metrics. Updates are sent at
  * most 5 times per second; the final state is always sent by {@link Progress.finish}.
@@ -16,14 +22,17 @@ export class Progress implements Displayable {
   private finished = false;
   private readonly startedAt: number;
   private readonly output: LiveOutput;
+  private readonly below: (() => string) | undefined;
 
   constructor(
     readonly total: number,
-    readonly label: string | undefined,
+    /** Shown before the bar; it may change while the bar runs (train() says "interrupted"). */
+    public label: string | undefined,
     private readonly now: () => number = Date.now,
-    outputOptions: LiveOutputOptions = {},
+    outputOptions: ProgressOutputOptions = {},
   ) {
     this.startedAt = now();
+    this.below = outputOptions.below;
     this.output = new LiveOutput({ now, ...outputOptions });
     this.output.show(this.snapshot());
   }
@@ -68,7 +77,7 @@ export class Progress implements Displayable {
 
   [JUPYTER_DISPLAY](): MimeBundle {
     const state = this.state;
-    return mimeBundle({ text: progressText(state), html: progressHtml(state) });
+    return mimeBundle({ text: progressText(state), html: progressHtml(state) + (this.below?.() ?? "") });
   }
 
   /** A frozen copy to send, so an output shows the state at the time it was sent. */

@@ -1,57 +1,47 @@
-import { LiveOutput } from "../display/liveOutput";
-import { progressHtml, progressText, ProgressState } from "../display/render/progressBar";
+import { Progress, type ProgressMetrics } from "../display";
 import { TrainingHistory } from "./history";
-import { JUPYTER_DISPLAY } from "../contract";
 
 /**
- * The live training view: a progress bar with ETA and the loss / accuracy curves, all in ONE output replaced in
- * place (the display library's LiveOutput limits the update rate). Without a kernel it prints one line per epoch.
+ * The live training view: a progress bar with ETA and the loss / accuracy curves under it, all in one output
+ * replaced in place (a {@link Progress} with the charts below its bar). Without a kernel it prints one line per
+ * epoch instead.
  */
 export class TrainingDashboard {
-  private readonly output: LiveOutput | undefined;
-  private readonly startedAt = Date.now();
+  private readonly progress: Progress | undefined;
+  private metrics: ProgressMetrics = {};
 
-  constructor(private readonly history: TrainingHistory, private readonly totalBatches: number,
-    private readonly totalEpochs: number, withKernel: boolean, private readonly quiet: boolean) {
-    this.output = withKernel ? new LiveOutput() : undefined;
+  constructor(private readonly history: TrainingHistory, totalBatches: number, private readonly totalEpochs: number,
+    withKernel: boolean, private readonly quiet: boolean) {
+    this.progress = withKernel ? new Progress(totalBatches, "training", Date.now, { below: () => history.chartsHtml() }) : undefined;
   }
 
-  /** After each batch. */
-  batch(done: number, metrics: Record<string, number | string>): void {
-    this.output?.show(this.snapshot(done, metrics, false));
+  /** After each batch, with the epoch's running loss and accuracy. */
+  batch(done: number, metrics: ProgressMetrics): void {
+    this.metrics = metrics;
+    this.progress?.set(done, metrics);
   }
 
-  /** At the end of each epoch: always sent. */
-  epoch(done: number, metrics: Record<string, number | string>): void {
-    if (this.output) this.output.show(this.snapshot(done, metrics, false), true);
-    else if (!this.quiet) {
-      const e = this.history.last;
-      if (e) {
-        const v = this.history.validationName;
-        console.log(`epoch ${e.epoch}/${this.totalEpochs}: loss ${e.loss.toFixed(4)}, accuracy ${e.accuracy.toFixed(4)}` +
-          (e.validationAccuracy !== undefined
-            ? `, ${v} loss ${e.validationLoss!.toFixed(4)}, ${v} accuracy ${e.validationAccuracy.toFixed(4)}` : "") +
-          ` (${e.seconds.toFixed(1)} s, ${Math.round(e.imagesPerSecond)} img/s)`);
-      }
-    }
+  /** At the end of each epoch, with the epoch's results. */
+  epoch(done: number, metrics: ProgressMetrics): void {
+    this.metrics = metrics;
+    if (this.progress) this.progress.set(done, metrics);
+    else if (!this.quiet) console.log(this.epochLine());
   }
 
-  /** The final state. */
-  finish(done: number, metrics: Record<string, number | string>): void {
-    this.output?.show(this.snapshot(done, metrics, true), true);
+  /** The final state, with the last metrics shown. */
+  finish(done: number): void {
+    if (!this.progress) return;
+    if (this.history.stopReason === "interrupted") this.progress.label = "interrupted";
+    this.progress.set(done, this.metrics);
+    this.progress.finish();
   }
 
-  private snapshot(done: number, metrics: Record<string, number | string>, finished: boolean): object {
-    const state: ProgressState = {
-      label: this.history.stopReason === "interrupted" ? "interrupted" : "training",
-      done,
-      total: this.totalBatches,
-      elapsedSeconds: (Date.now() - this.startedAt) / 1000,
-      metrics,
-      finished,
-    };
-    const text = progressText(state);
-    const html = progressHtml(state) + this.history.chartsHtml();
-    return { [JUPYTER_DISPLAY]: () => ({ "text/plain": text, "text/html": html }), toString: () => text };
+  private epochLine(): string {
+    const e = this.history.last!;
+    const v = this.history.validationName;
+    return `epoch ${e.epoch}/${this.totalEpochs}: loss ${e.loss.toFixed(4)}, accuracy ${e.accuracy.toFixed(4)}` +
+      (e.validationAccuracy !== undefined
+        ? `, ${v} loss ${e.validationLoss!.toFixed(4)}, ${v} accuracy ${e.validationAccuracy.toFixed(4)}` : "") +
+      ` (${e.seconds.toFixed(1)} s, ${Math.round(e.imagesPerSecond)} img/s)`;
   }
 }

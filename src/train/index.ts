@@ -3,7 +3,8 @@
  * accuracy, confusion matrix and misclassified examples, and `sweep()` over model configurations.
  * @packageDocumentation
  */
-export { train, TrainOptions, EarlyStoppingOptions } from "./train";
+export { train, TrainOptions } from "./train";
+export type { EarlyStoppingOptions } from "./earlyStopping";
 export { TrainingHistory, EpochRecord, BatchRecord, StopReason } from "./history";
 export {
   evaluate, predictionChart, Evaluation, EvaluateOptions, ConfusionMatrix, ProbabilityChart, Misclassified,

@@ -1,24 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
+import { kernelHost } from "../contract";
 import { DatasetSplit, ImageDataset } from "../data/dataset";
 import { backendReady, isFast } from "../data/ready";
-import { kernelHost } from "../contract";
-import { backendInfo, NativeTrainingStep, type StepOutcome } from "../engine";
 import { recalibrateBatchNormalization } from "./batchNormStatistics";
 import { TrainingDashboard } from "./dashboard";
-import { TrainingHistory } from "./history";
-import { crossEntropy, evaluateLossAccuracy } from "./metrics";
-
-/** Early stopping settings: stop when the monitored validation metric has not improved for `patience` epochs. */
-export interface EarlyStoppingOptions {
-  /** Epochs without improvement before stopping (default 3). */
-  patience?: number;
-  /** What must improve (default "validationLoss"). */
-  monitor?: "validationLoss" | "validationAccuracy";
-  /** Smallest change that counts as an improvement (default 0). */
-  minDelta?: number;
-  /** Put back the weights of the best epoch when stopping (default true). */
-  restoreBestWeights?: boolean;
-}
+import { EarlyStopping, type EarlyStoppingOptions } from "./earlyStopping";
+import { trainEpoch, type EpochContext } from "./epoch";
+import { TrainingHistory, type EpochRecord } from "./history";
+import { evaluateLossAccuracy } from "./metrics";
+import { trainingStep } from "./trainingStep";
+import { trainingSets } from "./validation";
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -87,143 +78,56 @@ export async function train(model: tf.LayersModel, data: ImageDataset | DatasetS
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const batchSize = options.batchSize ?? 64;
   const epochs = isFast(options.fast) ? Math.min(1, options.epochs ?? 1) : options.epochs ?? 5;
-  let trainSet = data instanceof ImageDataset ? data : data.train;
-  if (!(trainSet instanceof ImageDataset)) {
-    throw new Error("train(model, data): data must be an ImageDataset or { train, test } from mnist() / fashionMnist()");
-  }
-  let validationSet: ImageDataset | undefined;
-  let validationName = "validation";
-  if (options.validation instanceof ImageDataset) validationSet = options.validation;
-  else if (typeof options.validation === "number") {
-    const parts = trainSet.split(options.validation, seed);
-    trainSet = parts.train;
-    validationSet = parts.validation;
-  } else if (options.validation === undefined && !(data instanceof ImageDataset) && data.test instanceof ImageDataset) {
-    validationSet = data.test;
-    validationName = "test";
-  }
+  const { trainSet, validationSet, validationName } = trainingSets(data, options.validation, seed);
   checkShapes(model, trainSet);
   const recalibration = recalibrationImages(options.recalibrateBatchNorm);
-  const early = options.earlyStopping ? { patience: 3, monitor: "validationLoss" as const, minDelta: 0,
-    restoreBestWeights: true, ...(options.earlyStopping === true ? {} : options.earlyStopping) } : undefined;
-  if (early && !validationSet) {
+  if (options.earlyStopping && !validationSet) {
     throw new Error("train: earlyStopping needs validation data; pass { validation: 0.1 } or a dataset");
   }
+  const early = options.earlyStopping ? new EarlyStopping(options.earlyStopping) : undefined;
   const optimizer = options.optimizer ?? model.optimizer ?? tf.train.adam(options.learningRate ?? 1e-3);
   if (!model.optimizer || options.optimizer) {
     model.compile({ optimizer, loss: "categoricalCrossentropy", metrics: ["accuracy"] });
   }
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  // The whole step in one native call where the engine and the network allow it (a chain of common layers, Adam or
-  // SGD); otherwise tfjs computes it layer by layer. Both update the same variables.
-  const compiled = NativeTrainingStep.compile(model, optimizer, variables);
-  const nativeStep = compiled.ok ? compiled.step : undefined;
-  // Said once, so a student whose own net trains several times slower than the lesson's knows why.
-  if (!compiled.ok && backendInfo()?.name === "native" && !options.quiet) {
-    console.log(`train: ${compiled.why}, so this network trains layer by layer (slower than the whole step in one native call)`);
-  }
+  const step = trainingStep(model, optimizer, options.quiet ?? false);
   const signal = options.signal ?? kernelHost()?.signal;
-  const host = kernelHost();
   const history = new TrainingHistory(validationName);
-  const batchesPerEpoch = trainSet.batchCount(batchSize);
-  const dashboard = new TrainingDashboard(history, batchesPerEpoch * epochs, epochs, host !== undefined && !options.quiet,
-    options.quiet ?? false);
-  let best = { value: Infinity, epoch: 0, weights: undefined as tf.Tensor[] | undefined };
-  let stale = 0;
-  let done = 0;
-  let lastMetrics: Record<string, number> = {};
+  const dashboard = new TrainingDashboard(history, trainSet.batchCount(batchSize) * epochs, epochs,
+    kernelHost() !== undefined && !options.quiet, options.quiet ?? false);
+  const context: EpochContext = { trainSet, batchSize, seed, maxShift: options.maxShift, step, history, dashboard, signal, done: 0 };
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      const epochStart = Date.now();
-      let lossSum = 0;
-      let correct = 0;
-      let seen = 0;
-      let batchIndex = 0;
-      for (const batch of trainSet.batches(batchSize, { seed: seed + epoch, maxShift: options.maxShift })) {
-        const n = batch.labels.length;
-        let outcome: StepOutcome;
-        try {
-          outcome = nativeStep ? nativeStep.run(batch.xs, batch.ys) : await layerByLayerStep(model, optimizer, variables, batch);
-        } finally {
-          tf.dispose([batch.xs, batch.ys]);
-        }
-        const { loss: lossValue, accuracy: accuracyValue } = outcome;
-        if (!Number.isFinite(lossValue)) {
-          throw new Error(`train: the loss became ${lossValue} at epoch ${epoch}, batch ${batchIndex + 1}; ` +
-            "lower the learning rate (e.g. { learningRate: 1e-4 }) or add normalisation");
-        }
-        lossSum += lossValue * n;
-        correct += accuracyValue * n;
-        seen += n;
-        batchIndex++;
-        done++;
-        history.batches.push({ epoch: epoch - 1 + batchIndex / batchesPerEpoch, loss: lossValue, accuracy: accuracyValue });
-        lastMetrics = { epoch, loss: lossSum / seen, accuracy: correct / seen };
-        dashboard.batch(done, lastMetrics);
-        // Let the event loop run so an interrupt (the kernel aborting the signal) is seen between batches.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        if (signal?.aborted) break;
-      }
-      if (signal?.aborted) {
+      const result = await trainEpoch(context, epoch);
+      if (result === undefined) {
         history.stopReason = "interrupted";
         break;
       }
-      const seconds = (Date.now() - epochStart) / 1000;
-      recalibrateBatchNormalization(model, trainSet, { images: recalibration, batchSize, seed: seed + epoch, step: nativeStep });
-      const record = { epoch, loss: lossSum / seen, accuracy: correct / seen, seconds, imagesPerSecond: seen / seconds,
-        validationLoss: undefined as number | undefined, validationAccuracy: undefined as number | undefined };
+      recalibrateBatchNormalization(model, trainSet, { images: recalibration, batchSize, seed: seed + epoch, step: step.native });
+      const record: EpochRecord = { epoch, loss: result.loss, accuracy: result.accuracy, seconds: result.seconds,
+        imagesPerSecond: result.images / result.seconds };
       if (validationSet) {
-        const result = await evaluateLossAccuracy(model, validationSet, Math.max(batchSize, 256), signal);
-        if (result === undefined) {
+        const validation = await evaluateLossAccuracy(model, validationSet, Math.max(batchSize, 256), signal);
+        if (validation === undefined) {
           history.stopReason = "interrupted";
           break;
         }
-        record.validationLoss = result.loss;
-        record.validationAccuracy = result.accuracy;
+        record.validationLoss = validation.loss;
+        record.validationAccuracy = validation.accuracy;
       }
       history.epochs.push(record);
-      lastMetrics = { epoch, loss: record.loss, accuracy: record.accuracy,
-        ...(record.validationAccuracy !== undefined ? { [`${validationName} accuracy`]: record.validationAccuracy } : {}) };
-      dashboard.epoch(done, lastMetrics);
-      if (early) {
-        const value = early.monitor === "validationLoss" ? record.validationLoss! : -record.validationAccuracy!;
-        if (value < best.value - early.minDelta) {
-          tf.dispose(best.weights ?? []);
-          best = { value, epoch, weights: early.restoreBestWeights ? model.getWeights().map((w) => tf.clone(w)) : undefined };
-          stale = 0;
-        } else if (++stale >= early.patience) {
-          history.stopReason = "early-stopping";
-        }
-      }
+      dashboard.epoch(context.done, { epoch, loss: record.loss, accuracy: record.accuracy,
+        ...(record.validationAccuracy !== undefined ? { [`${validationName} accuracy`]: record.validationAccuracy } : {}) });
+      if (early?.shouldStop(record, model)) history.stopReason = "early-stopping";
       if (options.onEpochEnd && (await options.onEpochEnd(history)) === false) break;
       if (history.stopReason === "early-stopping") break;
     }
-    if (history.stopReason === "early-stopping" && best.weights) {
-      model.setWeights(best.weights);
-      history.bestEpoch = best.epoch;
-    }
+    if (history.stopReason === "early-stopping") history.bestEpoch = early!.restore(model);
   } finally {
-    tf.dispose(best.weights ?? []);
+    early?.dispose();
     history.seconds = (Date.now() - started) / 1000;
-    dashboard.finish(done, lastMetrics);
+    dashboard.finish(context.done);
   }
   return history;
-}
-
-/** One step through tfjs: the forward pass on the tape, its gradients, the optimiser's update. */
-async function layerByLayerStep(model: tf.LayersModel, optimizer: tf.Optimizer, variables: tf.Variable[],
-  batch: { xs: tf.Tensor; ys: tf.Tensor }): Promise<StepOutcome> {
-  let accuracy: tf.Scalar | undefined;
-  const loss = optimizer.minimize(() => {
-    const predictions = model.apply(batch.xs, { training: true }) as tf.Tensor2D;
-    accuracy = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(predictions, 1), tf.argMax(batch.ys, 1)), "float32"))) as tf.Scalar;
-    return crossEntropy(batch.ys as tf.Tensor2D, predictions);
-  }, true, variables) as tf.Scalar;
-  try {
-    return { loss: (await loss.data())[0], accuracy: (await accuracy!.data())[0] };
-  } finally {
-    tf.dispose([loss, accuracy!]);
-  }
 }
 
 function recalibrationImages(option: boolean | number | undefined): number {

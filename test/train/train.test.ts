@@ -9,9 +9,9 @@ const HOST = Symbol.for("cnnlab.kernel");
 /** A stand-in for the kernel's host object: records displays, and its signal can be aborted. */
 function fakeHost() {
   const controller = new AbortController();
-  const displays: { id?: string; update?: boolean }[] = [];
+  const displays: { id?: string; update?: boolean; value?: unknown }[] = [];
   const host = {
-    display: (_value: unknown, options: { id?: string; update?: boolean } = {}) => { displays.push(options); },
+    display: (value: unknown, options: { id?: string; update?: boolean } = {}) => { displays.push({ ...options, value }); },
     clearOutput: () => undefined,
     signal: controller.signal,
     input: () => Promise.reject(new Error("no stdin")),
@@ -65,6 +65,10 @@ describe("train: training loop", () => {
       // One output, replaced in place: every display after the first is an update of the same id.
       assert.ok(displays.length >= 2);
       assert.ok(displays.slice(1).every((d) => d.update === true && d.id === displays[0].id));
+      // Its last state says so, with the progress bar and the loss and accuracy charts under it.
+      const last = (displays[displays.length - 1].value as Record<symbol, () => Record<string, string>>)[Symbol.for("Jupyter.display")]();
+      assert.match(last["text/plain"], /^interrupted \[/);
+      assert.match(last["text/html"], /interrupted[\s\S]*<svg[\s\S]*loss[\s\S]*<svg[\s\S]*accuracy/);
       // The model still predicts and trains.
       const probabilities = tf.tidy(() => (model.predict(data.tensors(Int32Array.of(0, 1)).xs) as tf.Tensor).sum(1).dataSync());
       assert.ok(Math.abs(probabilities[0] - 1) < 1e-4);
