@@ -1,3 +1,4 @@
+import * as tf from "@tensorflow/tfjs";
 import { Tensor } from "@tensorflow/tfjs-core";
 import { defaultColumns, ImageGrid, ImageOptions } from "./imageGrid";
 import { GridTile } from "./render/imageGrid";
@@ -8,6 +9,8 @@ import { dataRange } from "./valueRange";
 
 /** Options of {@link showFilters}. */
 export interface ShowFiltersOptions extends ImageOptions {
+  /** With a model: the convolution layer, by name or index (default its first convolution layer). */
+  layer?: string | number;
   /** Draw only this input channel's slice of each filter (one tile per filter). */
   inputChannel?: number;
   /** With 3 input channels, draw each filter as one colour patch (the classic first-layer picture). Default true
@@ -25,13 +28,45 @@ export interface ShowFiltersOptions extends ImageOptions {
  * `inputChannel` one slice per filter. Weights use the diverging map centred on 0, one range for all tiles, so
  * tiles compare fairly.
  *
- * @param kernel - `[kh, kw, inChannels, outChannels]`, e.g. `model.layers[0].getWeights()[0]`.
+ * @param source - a kernel `[kh, kw, inChannels, outChannels]`, a Conv2D layer, or a model (its first convolution
+ *   layer, or `options.layer`); a layer's title says its name and sizes.
+ *
+ * @example
+ * ```ts
+ * showFilters(model, { layer: "C1" })   // LeNet's six 5×5 first-layer filters
+ * ```
  */
-export function showFilters(kernel: Tensor, options: ShowFiltersOptions = {}): ImageGrid {
-  const data = readTensor(kernel, "showFilters");
-  expectRank(data, [4], "showFilters", "[kh,kw,inChannels,outChannels] (a conv2d kernel)");
-  expectNonEmpty(data, "showFilters");
-  return filterGrid(data, options);
+export function showFilters(source: Tensor | tf.layers.Layer | tf.LayersModel, options: ShowFiltersOptions = {}): ImageGrid {
+  if (!(source instanceof tf.LayersModel || source instanceof tf.layers.Layer)) {
+    const data = readTensor(source, "showFilters");
+    expectRank(data, [4], "showFilters", "[kh,kw,inChannels,outChannels] (a conv2d kernel)");
+    expectNonEmpty(data, "showFilters");
+    return filterGrid(data, options);
+  }
+  const layer = source instanceof tf.LayersModel ? convolutionLayer(source, options.layer) : source;
+  const kernel = layer.getWeights().find((weight) => weight.rank === 4);
+  if (!kernel) {
+    throw new Error(`showFilters: layer "${layer.name}" (${layer.getClassName()}) has no convolution kernel ` +
+      "[kh,kw,in,out]; pick a Conv2D layer");
+  }
+  const [kernelHeight, kernelWidth, inChannels, outChannels] = kernel.shape;
+  const title = `${layer.name}: ${outChannels} filters ${kernelHeight}×${kernelWidth} over ${inChannels} input ` +
+    `channel${inChannels === 1 ? "" : "s"}`;
+  return showFilters(kernel, { title, ...options });
+}
+
+function convolutionLayer(model: tf.LayersModel, wanted: string | number | undefined): tf.layers.Layer {
+  if (wanted === undefined) {
+    const first = model.layers.find((layer) => layer.getWeights().some((weight) => weight.rank === 4));
+    if (!first) throw new Error("showFilters: the model has no convolution layer");
+    return first;
+  }
+  const found = typeof wanted === "number" ? model.layers[wanted] : model.layers.find((layer) => layer.name === wanted);
+  if (!found) {
+    throw new Error(`showFilters: the model has no layer ${typeof wanted === "number" ? `at index ${wanted}` : `"${wanted}"`}; ` +
+      `its layers are ${model.layers.map((layer) => layer.name).join(", ")}`);
+  }
+  return found;
 }
 
 /** The filter grid for a kernel already read from a tensor (also used by show() for kernel-shaped tensors). */

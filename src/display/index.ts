@@ -7,8 +7,6 @@
  */
 import { installDisplayMethods } from "./install";
 
-export { JUPYTER_DISPLAY, KERNEL_HOST, kernelHost, isDisplayable } from "../contract";
-export type { MimeBundle, Displayable, DisplayOptions, KernelHost, PlotlyMimeData } from "../contract";
 export { display } from "./display";
 export type { DisplayHandle } from "./display";
 export { show, TensorView } from "./tensorView";

@@ -3,14 +3,17 @@
  * normalisation layers tfjs lacks, and `summary()` with MACs and receptive fields.
  * @packageDocumentation
  */
-export { lenet5, LeNet5Options } from "./lenet";
-export { cnn, CnnOptions, NormKind, DownsampleKind, ActivationKind } from "./cnn";
-export {
-  GroupNormalization, InstanceNormalization, GroupNormalizationArgs, groupNormalization, instanceNormalization,
-} from "./normalization";
+export { lenet5 } from "./lenet";
+export type { LeNet5Options } from "./lenet";
+export { cnn } from "./cnn";
+export type { CnnOptions, NormKind, DownsampleKind, ActivationKind } from "./cnn";
+export { GroupNormalization, InstanceNormalization, groupNormalization, instanceNormalization } from "./normalization";
+export type { GroupNormalizationArgs } from "./normalization";
 export { ConnectionTableConv2D, Subsampling, LENET_C3_TABLE } from "./lenetLayers";
-export { summary, ModelSummary, MemoryEstimate } from "./summary";
-export { layerGeometry, LayerGeometry, PerAxis } from "./geometry";
+export { summary, ModelSummary } from "./summary";
+export type { MemoryEstimate } from "./summary";
+export { layerGeometry } from "./geometry";
+export type { LayerGeometry, PerAxis } from "./geometry";
 
 import { registerModelDisplay } from "../display/modelDisplay";
 import { summary } from "./summary";

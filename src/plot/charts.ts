@@ -118,8 +118,8 @@ export function scatterPlot(points: ScatterSeries | ScatterSeries[], options: Pl
   return new Figure(traces, { ...baseLayout(options), showlegend: traces.length > 1 });
 }
 
-/** Options of {@link barChart}. */
-export interface BarChartOptions extends PlotOptions {
+/** Options of {@link barPlot}. */
+export interface BarPlotOptions extends PlotOptions {
   /** Category names when values is a plain array. */
   labels?: string[];
   /** Bars grow to the right instead of up. */
@@ -132,9 +132,9 @@ export interface BarChartOptions extends PlotOptions {
  * @param values - `{ cat: 0.7, dog: 0.2 }`, numbers with `options.labels`, or `{ series: { cat: 1, dog: 2 } }` of
  *   several named series (grouped bars).
  */
-export function barChart(
+export function barPlot(
   values: Record<string, number> | Numbers | Record<string, Record<string, number>>,
-  options: BarChartOptions = {},
+  options: BarPlotOptions = {},
 ): Figure {
   const bar = (categories: string[], amounts: number[], name?: string): Data =>
     options.horizontal
@@ -142,10 +142,10 @@ export function barChart(
       : { type: "bar", x: categories, y: amounts, name };
   let traces: Data[];
   if (isNumbers(values)) {
-    const amounts = toNumbers(values, "barChart() values");
+    const amounts = toNumbers(values, "barPlot() values");
     const labels = options.labels ?? amounts.map((_, i) => String(i));
     if (labels.length !== amounts.length) {
-      throw new RangeError(`barChart(): labels has ${labels.length} entries but there are ${amounts.length} values`);
+      throw new RangeError(`barPlot(): labels has ${labels.length} entries but there are ${amounts.length} values`);
     }
     traces = [bar(labels, amounts)];
   } else if (values !== null && typeof values === "object") {
@@ -158,16 +158,16 @@ export function barChart(
         return bar(inner.map(([k]) => k), inner.map(([, v]) => Number(v)), name);
       });
     } else {
-      throw new TypeError("barChart() expects { name: number }, numbers with labels, or { series: { name: number } }");
+      throw new TypeError("barPlot() expects { name: number }, numbers with labels, or { series: { name: number } }");
     }
   } else {
-    throw new TypeError(`barChart() expects named values or numbers, got ${describeValue(values)}`);
+    throw new TypeError(`barPlot() expects named values or numbers, got ${describeValue(values)}`);
   }
   return new Figure(traces, { ...baseLayout(options), barmode: "group", showlegend: traces.length > 1 });
 }
 
-/** Options of {@link histogram}. */
-export interface HistogramOptions extends PlotOptions {
+/** Options of {@link histogramPlot}. */
+export interface HistogramPlotOptions extends PlotOptions {
   /** Number of equal-width bins (default 30). */
   bins?: number;
 }
@@ -197,17 +197,17 @@ export function binCounts(values: ArrayLike<number>, bins: number): { edges: num
  *
  * @param values - numbers or a tensor; or `{ name: numbers }` to overlay several distributions.
  */
-export function histogram(values: Numbers | Record<string, Numbers>, options: HistogramOptions = {}): Figure {
+export function histogramPlot(values: Numbers | Record<string, Numbers>, options: HistogramPlotOptions = {}): Figure {
   const bins = options.bins ?? 30;
   if (!(Number.isInteger(bins) && bins >= 1 && bins <= 10_000)) {
-    throw new RangeError(`histogram(): bins must be an integer from 1 to 10000, got ${bins}`);
+    throw new RangeError(`histogramPlot(): bins must be an integer from 1 to 10000, got ${bins}`);
   }
   const groups: [string | undefined, number[]][] = isNumbers(values)
-    ? [[undefined, toNumbers(values, "histogram() values")]]
+    ? [[undefined, toNumbers(values, "histogramPlot() values")]]
     : values !== null && typeof values === "object"
-      ? Object.entries(values).map(([name, v]) => [name, toNumbers(v, `histogram() ${name}`)])
+      ? Object.entries(values).map(([name, v]) => [name, toNumbers(v, `histogramPlot() ${name}`)])
       : [];
-  if (groups.length === 0) throw new TypeError(`histogram() expects numbers or a tensor, got ${describeValue(values)}`);
+  if (groups.length === 0) throw new TypeError(`histogramPlot() expects numbers or a tensor, got ${describeValue(values)}`);
   const traces: Data[] = groups.map(([name, numbers]) => {
     const { edges, counts } = binCounts(numbers, bins);
     const width = edges[1] - edges[0];

@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 export { Figure } from "./figure";
-export { linePlot, scatterPlot, barChart, histogram } from "./charts";
-export type { LineSeries, LinePlotOptions, ScatterSeries, BarChartOptions, HistogramOptions } from "./charts";
+export { linePlot, scatterPlot, barPlot, histogramPlot } from "./charts";
+export type { LineSeries, LinePlotOptions, ScatterSeries, BarPlotOptions, HistogramPlotOptions } from "./charts";
 export { heatmapPlot } from "./heatmap";
 export type { HeatmapPlotOptions } from "./heatmap";
 export { confusionMatrixPlot } from "./confusionMatrix";

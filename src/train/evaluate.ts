@@ -5,7 +5,7 @@ import { ImageGrid } from "../display/imageGrid";
 import { escapeHtml } from "../display/render/html";
 import { tableText } from "../display/render/table";
 import { kernelHost } from "../contract";
-import { barChart } from "../plot/charts";
+import { barPlot } from "../plot/charts";
 import { confusionMatrixPlot } from "../plot/confusionMatrix";
 import { Figure } from "../plot/figure";
 import { argMax, predictAll } from "./metrics";
@@ -237,11 +237,11 @@ export class ProbabilityChart {
   constructor(readonly classNames: readonly string[], readonly probabilities: number[],
     readonly trueClass: number | undefined, readonly title: string) {}
 
-  /** The same chart as an interactive figure (the plot library's barChart). */
+  /** The same chart as an interactive figure (the plot library's barPlot). */
   figure(): Figure {
     const values: Record<string, number> = {};
     this.classNames.forEach((name, i) => { values[name] = this.probabilities[i]; });
-    return barChart(values, { title: this.title, horizontal: true });
+    return barPlot(values, { title: this.title, horizontal: true });
   }
 
   toString(): string {

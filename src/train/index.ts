@@ -3,11 +3,12 @@
  * accuracy, confusion matrix and misclassified examples, and `sweep()` over model configurations.
  * @packageDocumentation
  */
-export { train, TrainOptions } from "./train";
+export { train } from "./train";
+export type { TrainOptions } from "./train";
 export type { EarlyStoppingOptions } from "./earlyStopping";
-export { TrainingHistory, EpochRecord, BatchRecord, StopReason } from "./history";
-export {
-  evaluate, predictionChart, Evaluation, EvaluateOptions, ConfusionMatrix, ProbabilityChart, Misclassified,
-  MisclassifiedExample,
-} from "./evaluate";
-export { sweep, SweepResult, SweepRow, SweepOptions, configKey } from "./sweep";
+export { TrainingHistory } from "./history";
+export type { EpochRecord, BatchRecord, StopReason } from "./history";
+export { evaluate, predictionChart, Evaluation, ConfusionMatrix, ProbabilityChart, Misclassified } from "./evaluate";
+export type { EvaluateOptions, MisclassifiedExample } from "./evaluate";
+export { sweep, SweepResult, configKey } from "./sweep";
+export type { SweepRow, SweepOptions } from "./sweep";

@@ -3,10 +3,9 @@ import * as fs from "fs";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import * as layers from "@tensorflow/tfjs-layers";
+import { JUPYTER_DISPLAY, type MimeBundle } from "../../src/contract";
 import {
   display,
-  JUPYTER_DISPLAY,
-  MimeBundle,
   numericTable,
   registerModelDisplay,
   show,

@@ -3,7 +3,8 @@ import * as tf from "@tensorflow/tfjs";
 import { syntheticImage, syntheticShapes } from "../../src/data";
 import { JUPYTER_DISPLAY } from "../../src/contract";
 import { useBestBackend } from "../../src/engine";
-import { activations, filters, gradientNorms, receptiveField } from "../../src/inspect";
+import { showFilters } from "../../src/display";
+import { activations, gradientNorms, receptiveField } from "../../src/inspect";
 import { cnn, lenet5, summary } from "../../src/models";
 
 describe("inspect: looking inside a model", () => {
@@ -26,9 +27,13 @@ describe("inspect: looking inside a model", () => {
     image.dispose();
   });
 
-  it("filters() draws one tile per first-layer filter", () => {
-    assert.equal(filters(lenet5(), "C1").tileCount, 6);
-    assert.throws(() => filters(lenet5(), "S2"), /has no convolution kernel/);
+  it("showFilters() of a model draws one tile per first-layer filter, titled with the layer", () => {
+    const grid = showFilters(lenet5(), { layer: "C1" });
+    assert.equal(grid.tileCount, 6);
+    assert.match(grid.toString(), /C1: 6 filters 5×5 over 1 input channel/);
+    assert.equal(showFilters(lenet5()).tileCount, 6);
+    assert.throws(() => showFilters(lenet5(), { layer: "S2" }), /layer "S2" \(MaxPooling2D\) has no convolution kernel/);
+    assert.throws(() => showFilters(lenet5(), { layer: "C9" }), /no layer "C9"; its layers are C1, S2/);
   });
 
   it("gradientNorms() shows vanishing gradients in a deep sigmoid net, not with ReLU + batch norm", async () => {

@@ -4,12 +4,12 @@ import * as os from "os";
 import * as path from "path";
 import type { Page } from "playwright-core";
 import {
-  barChart,
+  barPlot,
   confusionMatrixPlot,
   embedPlotlyAgain,
   Figure,
   heatmapPlot,
-  histogram,
+  histogramPlot,
   linePlot,
   scatterPlot,
   subplots,
@@ -22,8 +22,8 @@ function allCharts(): Figure[] {
   return [
     linePlot({ loss: [1, 0.5, 0.2], accuracy: [0.4, 0.7, 0.9] }, { title: "training", xLabel: "epoch" }),
     scatterPlot({ x: [0, 1, 2, 3], y: [1, 0, 1, 0], groups: ["a", "b", "a", "b"], labels: ["p", "q", "r", "s"] }),
-    barChart({ cat: 0.7, dog: 0.3 }),
-    histogram(Array.from({ length: 500 }, (_, i) => Math.sin(i)), { bins: 20 }),
+    barPlot({ cat: 0.7, dog: 0.3 }),
+    histogramPlot(Array.from({ length: 500 }, (_, i) => Math.sin(i)), { bins: 20 }),
     heatmapPlot([[-1, 2], [3, -4]], { xLabels: ["a", "b"], yLabels: ["c", "d"] }),
     confusionMatrixPlot([[5, 1], [2, 7]], ["cat", "dog"]),
     subplots([linePlot({ loss: [1, 0.5, 0.2] }, { title: "loss" }), confusionMatrixPlot([[5, 1], [2, 7]], ["cat", "dog"])]),

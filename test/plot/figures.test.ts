@@ -2,12 +2,12 @@ import * as assert from "assert";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import {
-  barChart,
+  barPlot,
   confusionMatrixPlot,
   embedPlotlyAgain,
   Figure,
   heatmapPlot,
-  histogram,
+  histogramPlot,
   linePlot,
   scatterPlot,
   subplots,
@@ -91,15 +91,15 @@ describe("plot: figures", () => {
   });
 
   it("draws bar charts from named values", () => {
-    const json = plotlyOf(barChart({ cat: 0.7, dog: 0.3 }, { title: "p" }));
+    const json = plotlyOf(barPlot({ cat: 0.7, dog: 0.3 }, { title: "p" }));
     assertWellFormedFigure(json);
     assert.deepStrictEqual(json.data[0], { type: "bar", x: ["cat", "dog"], y: [0.7, 0.3] });
-    assert.throws(() => barChart([1, 2], { labels: ["a"] }), /labels has 1 entries but there are 2 values/);
+    assert.throws(() => barPlot([1, 2], { labels: ["a"] }), /labels has 1 entries but there are 2 values/);
   });
 
   it("bins a million-value histogram here, so its bundle stays small", () => {
     const values = tf.randomNormal([1000, 1000], 0, 1, "float32", 3);
-    const bundle = histogram(values, { bins: 40 }).toBundle("never");
+    const bundle = histogramPlot(values, { bins: 40 }).toBundle("never");
     assert.ok(JSON.stringify(bundle).length < 200_000);
     const json = bundle[PLOTLY_JSON] as PlotlyMimeData;
     assertWellFormedFigure(json);
@@ -165,6 +165,6 @@ describe("plot: figures", () => {
   it("gives clear errors for input a plot cannot use", () => {
     assert.throws(() => linePlot("loss" as never), /linePlot\(\) expects numbers/);
     assert.throws(() => linePlot([{ y: ["a"] }] as never), /expected numbers, item 0 is a string/);
-    assert.throws(() => histogram([1], { bins: 0 }), /bins must be an integer/);
+    assert.throws(() => histogramPlot([1], { bins: 0 }), /bins must be an integer/);
   });
 });
