@@ -31,3 +31,8 @@ export function forcedBackend(): { name?: BackendName; problem?: string } {
   if ((backendNames as readonly string[]).includes(raw)) return { name: raw as BackendName };
   return { problem: `CNNLAB_BACKEND=${raw} is not one of ${backendNames.join(", ")}, ignored` };
 }
+
+/** Whether a call runs in fast mode: its own `fast` option if given, else CNNLAB_FAST. */
+export function isFast(option: boolean | undefined): boolean {
+  return option ?? fastMode;
+}

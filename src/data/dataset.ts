@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { SeededRandom } from "./random";
 import { shiftImageInto } from "./augment";
 import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
-import { ImageGrid } from "../display/imageGrid";
+import { ImageGrid } from "../display";
 
 /**
  * How bytes become floats when a batch is made: `"unit"` maps 0..255 to 0..1, `"none"` keeps 0..255, and

@@ -5,7 +5,8 @@ import { DatasetSplit, ImageDataset } from "./dataset";
 import { downloadVerified } from "./download";
 import { readIdx } from "./idx";
 import { dataDirectory } from "../settings";
-import { backendReady, isFast } from "./ready";
+import { backendReady } from "../engine";
+import { isFast } from "../settings";
 
 /** Class names of MNIST: the digits. */
 export const MNIST_CLASSES: readonly string[] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];

@@ -29,3 +29,17 @@ export { registerModelDisplay, layerTable } from "./modelDisplay";
 export type { ModelDisplay } from "./modelDisplay";
 
 installDisplayMethods();
+
+// For the other areas (cnnlab/internal); not part of the public API.
+export { mimeBundle } from "./bundle";
+export { STANDALONE_HTML } from "./fallback";
+export { LiveOutput } from "./liveOutput";
+export { TABLE_SIZE, colormapTable } from "./render/colormap";
+export { captionedPicturesHtml, escapeHtml, sideBySideHtml } from "./render/html";
+export { formatNumber, statistics } from "./render/statistics";
+export { tableHtml, tableText } from "./render/table";
+export type { TableContent } from "./render/table";
+export { describeValue, isTensor, readTensor } from "./tensorData";
+export { barChartSvg, lineChartSvg } from "./render/svgChart";
+export type { ChartSeries } from "./render/svgChart";
+export { confusionMatrixHtml, evaluationHtml, misclassifiedHtml } from "./render/evaluation";

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { useBestBackend, backendInfo } from "./backend";
+export { backendReady } from "./ready";
 export type { BackendInfo, BackendName, UseBestBackendOptions } from "./backend";
 export { NativeTrainingStep } from "./trainingStep/step";
 export type { CompiledStep, StepOutcome, StepTimes } from "./trainingStep/step";

@@ -1,8 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { backendReady } from "../data/ready";
-import { ImageGrid } from "../display/imageGrid";
-import { showFeatureMaps } from "../display/featureMaps";
-import { escapeHtml } from "../display/render/html";
+import { backendReady } from "../engine";
+import { captionedPicturesHtml, ImageGrid, showFeatureMaps } from "../display";
 import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 import { asBatch, findLayer, layerOutputsModel } from "./layers";
 
@@ -47,11 +45,9 @@ export class Activations {
     if (shown.length === 1) {
       return { ...this.maps(shown[0].layer)[JUPYTER_DISPLAY](), "text/plain": this.toString() };
     }
-    const html = shown.map((l) => {
-      const png = this.maps(l.layer).toPng().toString("base64");
-      return `<div><div style="font-family:sans-serif;font-size:12px;font-weight:bold">${escapeHtml(l.layer)} ` +
-        `[${l.values.shape.join(",")}]</div><img src="data:image/png;base64,${png}"/></div>`;
-    }).join("");
+    const html = captionedPicturesHtml(shown.map((l) => ({
+      caption: `${l.layer} [${l.values.shape.join(",")}]`, png: this.maps(l.layer).toPng().toString("base64"),
+    })));
     return { "text/plain": this.toString(), "text/html": html };
   }
 }

@@ -1,9 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
-import { Batch, ImageDataset } from "../data/dataset";
-import { backendReady } from "../data/ready";
-import { tableText } from "../display/render/table";
-import { crossEntropy } from "../train/metrics";
-import { barChartSvg } from "../train/svgChart";
+import { Batch, ImageDataset } from "../data";
+import { backendReady } from "../engine";
+import { barChartSvg, tableText } from "../display";
+import { crossEntropy } from "../train";
 import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 
 /** The gradient norm of one weight tensor. */

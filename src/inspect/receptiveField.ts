@@ -1,9 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
-import { backendReady } from "../data/ready";
-import { showFeatureMaps } from "../display/featureMaps";
-import { ImageGrid } from "../display/imageGrid";
+import { backendReady } from "../engine";
+import { ImageGrid, showFeatureMaps } from "../display";
 import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
-import { layerGeometry, PerAxis } from "../models/geometry";
+import { layerGeometry, PerAxis } from "../models";
 import { findLayer, layerOutputsModel } from "./layers";
 
 /** Options of {@link receptiveField}. */

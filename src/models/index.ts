@@ -15,7 +15,7 @@ export type { MemoryEstimate } from "./summary";
 export { layerGeometry } from "./geometry";
 export type { LayerGeometry, PerAxis } from "./geometry";
 
-import { registerModelDisplay } from "../display/modelDisplay";
+import { registerModelDisplay } from "../display";
 import { summary } from "./summary";
 
 // A model shown as a cell's value displays as its summary (receptive fields and MACs included); the display

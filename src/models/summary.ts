@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { tableHtml, tableText, TableContent } from "../display/render/table";
+import { TableContent, tableHtml, tableText } from "../display";
 import { LayerGeometry, layerGeometry } from "./geometry";
 import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 

@@ -1,6 +1,5 @@
 import type { Data } from "plotly.js";
-import { describeValue, isTensor } from "../display/tensorData";
-import { statistics } from "../display/render/statistics";
+import { describeValue, isTensor, statistics } from "../display";
 import { Figure } from "./figure";
 import { baseLayout, PlotOptions } from "./layout";
 import { isNumbers, Numbers, toNumbers } from "./values";

@@ -1,6 +1,5 @@
 import type { Config, Data, Layout } from "plotly.js";
-import { mimeBundle } from "../display/bundle";
-import { STANDALONE_HTML } from "../display/fallback";
+import { mimeBundle, STANDALONE_HTML } from "../display";
 import { Displayable, JUPYTER_DISPLAY, MimeBundle, PlotlyMimeData } from "../contract";
 import { figureHtml, standaloneFigurePage } from "./render/figureHtml";
 import { figureText } from "./render/figureText";

@@ -1,6 +1,5 @@
 import type { Data } from "plotly.js";
-import { colormapTable, ColormapName, TABLE_SIZE } from "../display/render/colormap";
-import { formatNumber } from "../display/render/statistics";
+import { ColormapName, colormapTable, formatNumber, TABLE_SIZE } from "../display";
 import { Figure } from "./figure";
 import { baseLayout, PlotOptions } from "./layout";
 import { toMatrix } from "./values";

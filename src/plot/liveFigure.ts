@@ -1,7 +1,5 @@
-import { LiveOutput } from "../display/liveOutput";
-import { mimeBundle } from "../display/bundle";
+import { display, LiveOutput, mimeBundle } from "../display";
 import { kernelHost, Displayable, JUPYTER_DISPLAY, MimeBundle } from "../contract";
-import { display } from "../display/display";
 import { Figure } from "./figure";
 import { plotlySource, takeEmbeddingTurn } from "./plotlyScript";
 

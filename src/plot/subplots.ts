@@ -83,7 +83,9 @@ export function subplots(figures: Figure[], options: SubplotsOptions = {}): Figu
     const title = titleOf(figure.layout);
     if (title) {
       (layout.annotations as unknown[]).push({
-        text: `<b>${title.replace(/</g, "&lt;")}</b>`,
+        // plotly reads annotation text as its own markup: escape "<" so a title cannot open a tag.
+        text: title.replace(/</g, "&lt;"),
+        font: { weight: "bold" },
         xref: `x${suffix} domain`,
         yref: `y${suffix} domain`,
         x: 0.5,

@@ -1,5 +1,5 @@
 import { Tensor } from "@tensorflow/tfjs-core";
-import { describeValue, isTensor, readTensor } from "../display/tensorData";
+import { describeValue, isTensor, readTensor } from "../display";
 
 /** Numbers a plot accepts: an array, a typed array, or a tensor (flattened). */
 export type Numbers = ArrayLike<number> | Tensor;

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import type { ImageDataset } from "../data/dataset";
+import type { ImageDataset } from "../data";
 import type { NativeTrainingStep } from "../engine";
 
 /** The part of tfjs-layers' BatchNormalization layer that sets how fast its moving statistics follow the batches. */

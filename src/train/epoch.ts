@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import type { ImageDataset } from "../data/dataset";
+import type { ImageDataset } from "../data";
 import type { TrainingDashboard } from "./dashboard";
 import type { TrainingHistory } from "./history";
 import type { TrainingStep } from "./trainingStep";

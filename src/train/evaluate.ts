@@ -1,15 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
-import { DatasetSplit, ImageDataset } from "../data/dataset";
-import { backendReady } from "../data/ready";
-import { ImageGrid } from "../display/imageGrid";
-import { escapeHtml } from "../display/render/html";
-import { tableText } from "../display/render/table";
+import { DatasetSplit, ImageDataset } from "../data";
+import { backendReady } from "../engine";
 import { kernelHost } from "../contract";
-import { barPlot } from "../plot/charts";
-import { confusionMatrixPlot } from "../plot/confusionMatrix";
-import { Figure } from "../plot/figure";
+import { barChartSvg, confusionMatrixHtml, evaluationHtml, ImageGrid, misclassifiedHtml, tableText } from "../display";
+import { barPlot, confusionMatrixPlot, Figure } from "../plot";
 import { argMax, predictAll } from "./metrics";
-import { barChartSvg } from "./svgChart";
 import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 
 /** Options of {@link evaluate}. */
@@ -123,16 +118,12 @@ export class Evaluation {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    const head = `<div style="font-weight:bold">accuracy ${(100 * this.accuracy).toFixed(2)}% on ` +
-      `${this.dataset.count} examples (${escapeHtml(this.dataset.name)}), loss ${this.loss.toFixed(4)}</div>`;
+    const headline = `accuracy ${(100 * this.accuracy).toFixed(2)}% on ${this.dataset.count} examples ` +
+      `(${this.dataset.name}), loss ${this.loss.toFixed(4)}`;
     const perClass = barChartSvg(this.classNames, this.perClassAccuracy, {
       title: "accuracy per class", max: 1, format: (v) => `${(100 * v).toFixed(1)}%`,
     });
-    return {
-      "text/plain": this.toString(),
-      "text/html": `${head}<div style="display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start">${perClass}` +
-        `${this.confusionMatrix().toHtml()}</div>`,
-    };
+    return { "text/plain": this.toString(), "text/html": evaluationHtml(headline, perClass, this.confusionMatrix().toHtml()) };
   }
 }
 
@@ -170,19 +161,13 @@ export class Misclassified {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    const cards = this.examples.map((e) => {
-      const png = new ImageGrid({ tiles: [this.tile(e.index)], columns: 1, colormap: "grey", scale: 3, text: "" })
-        .toPng().toString("base64");
-      const lines = e.top.map((t, k) => `<div style="color:${k === 0 ? "#d62728" : "#333"}">` +
-        `${escapeHtml(t.className)} ${t.probability.toFixed(3)}</div>`).join("");
-      return `<div style="width:124px;font-family:DejaVu Sans, sans-serif;font-size:11px">` +
-        `<img src="data:image/png;base64,${png}" style="width:112px"/>` +
-        `<div><b>#${e.index}</b> true ${escapeHtml(e.trueClass)}</div>${lines}</div>`;
-    }).join("");
+    const cards = this.examples.map((e) => ({
+      png: new ImageGrid({ tiles: [this.tile(e.index)], columns: 1, colormap: "grey", scale: 3, text: "" }).toPng().toString("base64"),
+      index: e.index, trueClass: e.trueClass, top: e.top,
+    }));
     return {
       "text/plain": this.toString(),
-      "text/html": `<div style="font-weight:bold;font-family:sans-serif">${this.examples.length} of ${this.total} ` +
-        `misclassified (top-3 probabilities)</div><div style="display:flex;flex-wrap:wrap;gap:6px">${cards}</div>`,
+      "text/html": misclassifiedHtml(`${this.examples.length} of ${this.total} misclassified (top-3 probabilities)`, cards),
       "image/png": this.picture()[JUPYTER_DISPLAY]()["image/png"],
     };
   }
@@ -201,21 +186,7 @@ export class ConfusionMatrix {
   constructor(readonly counts: number[][], readonly classNames: readonly string[]) {}
 
   toHtml(): string {
-    const max = Math.max(1, ...this.counts.flat());
-    const cell = "border:1px solid #ddd;padding:2px 6px;text-align:right;font-size:11px";
-    const head = this.classNames.map((n) => `<th style="${cell};background:#f3f3f3">${escapeHtml(n)}</th>`).join("");
-    const rows = this.counts.map((row, t) => {
-      const cells = row.map((count, p) => {
-        const shade = Math.sqrt(count / max);
-        const color = t === p ? `rgba(31,119,180,${shade.toFixed(3)})` : `rgba(214,39,40,${shade.toFixed(3)})`;
-        const text = shade > 0.6 ? "#fff" : "#000";
-        return `<td style="${cell};background:${color};color:${text}">${count}</td>`;
-      }).join("");
-      return `<tr><th style="${cell};background:#f3f3f3">${escapeHtml(this.classNames[t])}</th>${cells}</tr>`;
-    }).join("");
-    return `<table style="border-collapse:collapse;font-family:DejaVu Sans, sans-serif">` +
-      `<caption style="font-weight:bold;text-align:left">confusion matrix (rows: true, columns: predicted)</caption>` +
-      `<thead><tr><th style="${cell}">true \\ predicted</th>${head}</tr></thead><tbody>${rows}</tbody></table>`;
+    return confusionMatrixHtml(this.counts, this.classNames, "confusion matrix (rows: true, columns: predicted)");
   }
 
   toString(): string {

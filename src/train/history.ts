@@ -1,5 +1,4 @@
-import { tableHtml, tableText } from "../display/render/table";
-import { ChartSeries, lineChartSvg } from "./svgChart";
+import { type ChartSeries, lineChartSvg, sideBySideHtml, tableHtml, tableText } from "../display";
 import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 
 /** The metrics of one finished epoch. */
@@ -70,9 +69,10 @@ export class TrainingHistory {
       { name: v, color: "#ff7f0e", markers: true,
         points: this.epochs.filter((e) => e.validationAccuracy !== undefined).map((e) => [e.epoch, e.validationAccuracy!]) },
     ];
-    return `<div style="display:flex;flex-wrap:wrap;gap:8px">` +
-      lineChartSvg(lossSeries, { title: "loss", xLabel: "epoch", xFrom: 0 }) +
-      lineChartSvg(accuracySeries, { title: "accuracy", xLabel: "epoch", xFrom: 0 }) + "</div>";
+    return sideBySideHtml([
+      lineChartSvg(lossSeries, { title: "loss", xLabel: "epoch", xFrom: 0 }),
+      lineChartSvg(accuracySeries, { title: "accuracy", xLabel: "epoch", xFrom: 0 }),
+    ]);
   }
 
   /** The per-epoch table's rows. */

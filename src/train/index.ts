@@ -12,3 +12,6 @@ export { evaluate, predictionChart, Evaluation, ConfusionMatrix, ProbabilityChar
 export type { EvaluateOptions, MisclassifiedExample } from "./evaluate";
 export { sweep, SweepResult, configKey } from "./sweep";
 export type { SweepRow, SweepOptions } from "./sweep";
+
+// For the other areas (cnnlab/internal); not part of the public API.
+export { crossEntropy } from "./metrics";

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { ImageDataset } from "../data/dataset";
+import { ImageDataset } from "../data";
 
 /** Mean categorical cross-entropy of softmax outputs, clipped so a confident mistake gives a large finite loss. */
 export function crossEntropy(labels: tf.Tensor2D, probabilities: tf.Tensor2D): tf.Scalar {

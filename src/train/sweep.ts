@@ -1,13 +1,11 @@
 import * as fs from "fs";
 import * as tf from "@tensorflow/tfjs";
-import { DatasetSplit } from "../data/dataset";
-import { backendReady } from "../data/ready";
+import { DatasetSplit } from "../data";
+import { backendReady } from "../engine";
 import { kernelHost } from "../contract";
-import { tableHtml, tableText } from "../display/render/table";
-import { cnn, CnnOptions } from "../models/cnn";
-import { summary } from "../models/summary";
+import { lineChartSvg, sideBySideHtml, tableHtml, tableText } from "../display";
+import { cnn, CnnOptions, summary } from "../models";
 import { evaluate } from "./evaluate";
-import { lineChartSvg } from "./svgChart";
 import { train, TrainOptions } from "./train";
 import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 
@@ -67,11 +65,12 @@ export class SweepResult {
 
   [JUPYTER_DISPLAY](): MimeBundle {
     const points = (x: (r: SweepRow) => number) => this.rows.map((r) => [x(r), r.testAccuracy] as [number, number]);
-    const charts = `<div style="display:flex;flex-wrap:wrap;gap:8px">` +
+    const charts = sideBySideHtml([
       lineChartSvg([{ name: "test", color: "#1f77b4", markers: true, points: sorted(points((r) => r.parameters)) }],
-        { title: "test accuracy vs parameters", xLabel: "parameters (log)", logX: true }) +
+        { title: "test accuracy vs parameters", xLabel: "parameters (log)", logX: true }),
       lineChartSvg([{ name: "test", color: "#ff7f0e", markers: true, points: sorted(points((r) => r.secondsPerEpoch)) }],
-        { title: "test accuracy vs time", xLabel: "seconds per epoch" }) + "</div>";
+        { title: "test accuracy vs time", xLabel: "seconds per epoch" }),
+    ]);
     return { "text/plain": this.toString(), "text/html": charts + tableHtml(this.content()) };
   }
 }

@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { kernelHost } from "../contract";
-import { DatasetSplit, ImageDataset } from "../data/dataset";
-import { backendReady, isFast } from "../data/ready";
+import { DatasetSplit, ImageDataset } from "../data";
+import { backendReady } from "../engine";
+import { isFast } from "../settings";
 import { recalibrateBatchNormalization } from "./batchNormStatistics";
 import { TrainingDashboard } from "./dashboard";
 import { EarlyStopping, type EarlyStoppingOptions } from "./earlyStopping";

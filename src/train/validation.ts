@@ -1,4 +1,4 @@
-import { DatasetSplit, ImageDataset } from "../data/dataset";
+import { DatasetSplit, ImageDataset } from "../data";
 
 /** The images train() steps through and the ones it validates on after each epoch, with the name it shows. */
 export interface TrainingSets {

@@ -7,3 +7,15 @@ export function escapeHtml(text: string): string {
     .replace(/"/g, "&quot;")
     .replace(/'/g, "&#39;");
 }
+
+/** Pieces of HTML side by side, wrapping to the next line where the output area is narrow. */
+export function sideBySideHtml(pieces: string[], gap = 8): string {
+  return `<div style="display:flex;flex-wrap:wrap;gap:${gap}px;align-items:flex-start">${pieces.join("")}</div>`;
+}
+
+/** PNG pictures one under another, each under a bold caption. */
+export function captionedPicturesHtml(pictures: Array<{ caption: string; png: string }>): string {
+  return pictures.map(({ caption, png }) =>
+    `<div><div style="font-family:sans-serif;font-size:12px;font-weight:bold">${escapeHtml(caption)}</div>` +
+    `<img src="data:image/png;base64,${png}"/></div>`).join("");
+}

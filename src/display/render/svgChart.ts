@@ -1,4 +1,4 @@
-import { escapeHtml } from "../display/render/html";
+import { escapeHtml } from "./html";
 
 /** One line of a {@link lineChartSvg}. */
 export interface ChartSeries {
