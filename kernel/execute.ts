@@ -156,31 +156,30 @@ export class Executor {
 
   /** require for cells: `tslab` is this kernel's tslab; side outputs (local .ts files) come from the converter. */
   private wrapRequire(req: NodeRequire, dirname: string): NodeRequire {
-    const self = this;
     const fallback = require;
-    function requireFromSideOutputs(id: string): unknown {
+    const requireFromSideOutputs = (id: string): unknown => {
       let filename = path.join(dirname, id).replace(/\\/g, "/");
       if (path.extname(filename) === "") filename += ".js";
-      const cached = self.sideModules.get(filename);
+      const cached = this.sideModules.get(filename);
       if (cached) return cached.exports;
-      const code = self.sideOutputs.get(filename);
+      const code = this.sideOutputs.get(filename);
       if (code == null) return undefined;
       const mod = new Module(filename, module) as any;
       mod.filename = filename;
       mod.paths = (Module as any)._nodeModulePaths(path.dirname(filename));
-      mod.require = self.wrapRequire(mod.require.bind(mod), path.dirname(filename));
+      mod.require = this.wrapRequire(mod.require.bind(mod), path.dirname(filename));
       mod._compile(code, filename);
-      self.sideModules.set(filename, mod);
+      this.sideModules.set(filename, mod);
       return mod.exports;
-    }
+    };
     return new Proxy(req, {
-      apply(_target, thisArg, args: any[]) {
+      apply: (_target, thisArg, args: any[]) => {
         if (args.length !== 1 || typeof args[0] !== "string") return Reflect.apply(req, thisArg, args);
         const id = args[0];
         if (id === "tslab") {
-          if (!self.tslabHooked) {
-            self.tslabHooked = true;
-            self.onTslabRequired();
+          if (!this.tslabHooked) {
+            this.tslabHooked = true;
+            this.onTslabRequired();
           }
           return fallback("tslab");
         }

@@ -165,7 +165,7 @@ export class InterruptController {
           this,
           function (this: unknown, ...args: unknown[]) {
             if (ex.stopped) return;
-            return (cb as Function).apply(this, args);
+            return (cb as (...values: unknown[]) => unknown).apply(this, args);
           },
           ...rest,
         );
@@ -185,7 +185,7 @@ export class InterruptController {
             origClearInterval(handle);
             return;
           }
-          return (cb as Function).apply(this, args);
+          return (cb as (...values: unknown[]) => unknown).apply(this, args);
         },
         ...rest,
       );

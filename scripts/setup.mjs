@@ -91,7 +91,7 @@ function ensureNodeModules() {
   }
   // Notebooks anywhere under the repo import the library by its package name; node resolves that through this link.
   const link = join(root, "node_modules", "cnnlab");
-  let linked = false;
+  let linked;
   try {
     linked = lstatSync(link).isSymbolicLink();
   } catch {

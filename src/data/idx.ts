@@ -29,7 +29,7 @@ export function parseIdx(bytes: Uint8Array, name: string, expectedDims?: number)
     try {
       raw = zlib.gunzipSync(raw);
     } catch (error) {
-      throw new Error(`${name}: the gzip data is corrupt or truncated (${(error as Error).message}); ${fix}`);
+      throw new Error(`${name}: the gzip data is corrupt or truncated (${(error as Error).message}); ${fix}`, { cause: error });
     }
   }
   if (raw.length < 4) {
@@ -76,7 +76,7 @@ export function readIdx(path: string, expectedDims?: number): IdxArray {
   try {
     bytes = fs.readFileSync(path);
   } catch (error) {
-    throw new Error(`${path}: cannot read the file (${(error as Error).message}); ${fixHint(path)}`);
+    throw new Error(`${path}: cannot read the file (${(error as Error).message}); ${fixHint(path)}`, { cause: error });
   }
   return parseIdx(bytes, path, expectedDims);
 }

@@ -31,7 +31,7 @@ export function drawShape(kind: ShapeKind, size: number, placement?: Partial<Pla
     for (let x = 0; x < size; x++) {
       const dx = x - p.centerX;
       const dy = y - p.centerY;
-      let ink = false;
+      let ink: boolean;
       switch (kind) {
         case "vertical-edge": ink = dx >= 0; break;
         case "horizontal-edge": ink = dy >= 0; break;

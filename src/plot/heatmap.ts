@@ -43,7 +43,13 @@ export function heatmapPlot(matrix: number[][] | Tensor, options: HeatmapPlotOpt
   }
   let min = Infinity;
   let max = -Infinity;
-  for (const row of z) for (const v of row) if (Number.isFinite(v)) ((min = Math.min(min, v)), (max = Math.max(max, v)));
+  for (const row of z) {
+    for (const v of row) {
+      if (!Number.isFinite(v)) continue;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+  }
   const colormap = options.colormap ?? (min < 0 && max > 0 ? "diverging" : "viridis");
   const showValues = options.showValues ?? rows * columns <= 400;
   const trace: Data = {
