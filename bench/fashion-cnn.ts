@@ -21,11 +21,18 @@ async function main(): Promise<void> {
   const history = await train(model, data, { epochs, batchSize: 64, seed: 1, fast: false });
   const result = await evaluate(model, data.test);
   console.log(result.toString());
-  console.log(JSON.stringify({
-    benchmark: "fashion-mnist-cnn", model: model.name, parameters: info.trainableParameters, epochs: history.epochs.length,
-    testAccuracy: result.accuracy, wallSeconds: (Date.now() - started) / 1000, secondsPerEpoch: history.secondsPerEpoch,
-    perEpochTestAccuracy: history.epochs.map((e) => e.validationAccuracy),
-  }));
+  console.log(
+    JSON.stringify({
+      benchmark: "fashion-mnist-cnn",
+      model: model.name,
+      parameters: info.trainableParameters,
+      epochs: history.epochs.length,
+      testAccuracy: result.accuracy,
+      wallSeconds: (Date.now() - started) / 1000,
+      secondsPerEpoch: history.secondsPerEpoch,
+      perEpochTestAccuracy: history.epochs.map((e) => e.validationAccuracy),
+    }),
+  );
 }
 
 main().catch((error) => {

@@ -24,7 +24,10 @@ interface KernelUnderTest {
 
 const KERNELS: KernelUnderTest[] = [
   { name: "cnnlab", argv: (f) => [path.join(ROOT, "dist", "kernel", "main.js"), f] },
-  { name: "tslab", argv: (f) => [path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", f] },
+  {
+    name: "tslab",
+    argv: (f) => [path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", f],
+  },
 ];
 
 async function freePort(): Promise<number> {
@@ -98,14 +101,23 @@ class Client {
     const isInfo = type === "kernel_info_request";
     const reply = new Promise<Message>((resolve) => this.replyWaiters.set(isInfo ? "kernel_info" : id, resolve));
     const idle = isInfo ? Promise.resolve() : new Promise<void>((resolve) => this.iopubWaiters.set(id, resolve));
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${type} timed out`)), timeoutMs).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${type} timed out`)), timeoutMs).unref(),
+    );
     await this.shell.send(encode(msg, this.signer));
     const [r] = await Promise.race([Promise.all([reply, idle]), timeout]);
     return r;
   }
 
   execute(code: string): Promise<Message> {
-    return this.request("execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+    return this.request("execute_request", {
+      code,
+      silent: false,
+      store_history: true,
+      user_expressions: {},
+      allow_stdin: false,
+      stop_on_error: true,
+    });
   }
 
   close(): void {
@@ -159,7 +171,10 @@ async function benchKernel(k: KernelUnderTest, cells: number): Promise<Result> {
   const client = new Client(conn, key);
   await client.connect();
   const t0 = performance.now();
-  const child: ChildProcess = spawn(process.execPath, k.argv(connFile), { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, k.argv(connFile), {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
   try {
@@ -175,7 +190,8 @@ async function benchKernel(k: KernelUnderTest, cells: number): Promise<Result> {
     }
     const ti = performance.now();
     const imp = await client.execute(IMPORTS + "\n1");
-    if ((imp.content as any).status !== "ok") throw new Error(`${k.name}: import cell failed: ${JSON.stringify(imp.content)}`);
+    if ((imp.content as any).status !== "ok")
+      throw new Error(`${k.name}: import cell failed: ${JSON.stringify(imp.content)}`);
     const importMs = performance.now() - ti;
     let lastCpu = 0;
     const time = async (code: string) => {
@@ -216,7 +232,12 @@ async function main() {
   const f = (x: number) => x.toFixed(1).padStart(8);
   console.log(`kernel round trips (execute_request → execute_reply + idle), ${cells} cells each, after: ${IMPORTS}`);
   console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}`);
-  console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (wall times grow with other load; kernel CPU ms do not)`);
+  console.log(
+    `load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} (wall times grow with other load; kernel CPU ms do not)`,
+  );
   console.log("kernel    startup ms  import ms  `1+1` p50      p95  `i+1` p50      p95  `i+1` kernel CPU ms p50   p95");
   for (const r of results) {
     console.log(

@@ -16,15 +16,25 @@ async function main(): Promise<void> {
   console.log(`${summary(model).totalParameters} parameters`);
   const started = Date.now();
   const history = await train(model, data, {
-    epochs: maxEpochs, batchSize: 64, seed: 1, maxShift, fast: false,
+    epochs: maxEpochs,
+    batchSize: 64,
+    seed: 1,
+    maxShift,
+    fast: false,
     onEpochEnd: (h) => (h.last?.validationAccuracy ?? 0) < 0.99,
   });
   const result = await evaluate(model, data.test);
-  console.log(JSON.stringify({
-    benchmark: "lenet5-modern-mnist", epochs: history.epochs.length, testAccuracy: result.accuracy,
-    wallSeconds: (Date.now() - started) / 1000, secondsPerEpoch: history.secondsPerEpoch, maxShift,
-    perEpochTestAccuracy: history.epochs.map((e) => e.validationAccuracy),
-  }));
+  console.log(
+    JSON.stringify({
+      benchmark: "lenet5-modern-mnist",
+      epochs: history.epochs.length,
+      testAccuracy: result.accuracy,
+      wallSeconds: (Date.now() - started) / 1000,
+      secondsPerEpoch: history.secondsPerEpoch,
+      maxShift,
+      perEpochTestAccuracy: history.epochs.map((e) => e.validationAccuracy),
+    }),
+  );
 }
 
 main().catch((error) => {

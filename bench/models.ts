@@ -27,7 +27,13 @@ export function buildModel(name: BenchModel): tf.LayersModel {
       const first = stage === 0 && block === 0;
       layers.push(
         // No bias: the batch norm that follows subtracts the mean, which would cancel it.
-        tf.layers.conv2d({ ...(first ? { inputShape: [28, 28, 1] } : {}), filters, kernelSize: 3, padding: "same", useBias: false }),
+        tf.layers.conv2d({
+          ...(first ? { inputShape: [28, 28, 1] } : {}),
+          filters,
+          kernelSize: 3,
+          padding: "same",
+          useBias: false,
+        }),
         // PyTorch's BatchNorm2d defaults (momentum 0.1 in its convention, 0.9 in tfjs's; epsilon 1e-5), so that the
         // three frameworks compute the same thing; tfjs's own defaults are 0.99 and 1e-3.
         tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }),

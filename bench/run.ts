@@ -91,7 +91,14 @@ function plan(quick: boolean, cores: number): Run[] {
     // The cpu engine is plain JavaScript on the main thread: more threads would not change it.
     for (const threads of engine === "cpu" ? [1] : threadCounts) {
       for (const model of benchModels) {
-        runs.push({ engine, threads, model, batch, steps: engine === "cpu" ? size.cpu[model] : size.fast[model], mode: "throughput" });
+        runs.push({
+          engine,
+          threads,
+          model,
+          batch,
+          steps: engine === "cpu" ? size.cpu[model] : size.fast[model],
+          mode: "throughput",
+        });
       }
     }
   }
@@ -116,7 +123,17 @@ function referenceRuns(quick: boolean): ReferenceRun[] {
 
 function runTfjs(run: Run): TrainingResult {
   const script = path.join(__dirname, "training.js");
-  const args = [script, "--engine", run.engine, "--model", run.model, "--batch", String(run.batch), "--threads", String(run.threads)];
+  const args = [
+    script,
+    "--engine",
+    run.engine,
+    "--model",
+    run.model,
+    "--batch",
+    String(run.batch),
+    "--threads",
+    String(run.threads),
+  ];
   if (run.mode !== "epoch") args.push("--steps", String(run.steps));
   if (run.mode !== "throughput") args.push(`--${run.mode}`);
   const env = { ...process.env };
@@ -126,10 +143,19 @@ function runTfjs(run: Run): TrainingResult {
     env.TF_NUM_INTRAOP_THREADS = String(run.threads);
     env.TF_NUM_INTEROP_THREADS = String(run.threads);
   }
-  const child = spawnSync(process.execPath, args, { cwd: repositoryRoot, env, encoding: "utf8", timeout: childTimeoutMs, maxBuffer: 1 << 24 });
+  const child = spawnSync(process.execPath, args, {
+    cwd: repositoryRoot,
+    env,
+    encoding: "utf8",
+    timeout: childTimeoutMs,
+    maxBuffer: 1 << 24,
+  });
   const results = parseResults(child.stdout);
   if (results.length > 0) return results[0];
-  return failed({ engine: run.engine, requestedThreads: run.threads, model: run.model, batch: run.batch, steps: run.steps }, child);
+  return failed(
+    { engine: run.engine, requestedThreads: run.threads, model: run.model, batch: run.batch, steps: run.steps },
+    child,
+  );
 }
 
 /** The `BENCH {json}` lines a measurement printed. */
@@ -146,7 +172,10 @@ function failed(
   child: { stderr: string | null; status: number | null; signal: NodeJS.Signals | null; error?: Error },
 ): TrainingResult {
   const lastLine = (child.stderr ?? "").trim().split("\n").filter(Boolean).pop();
-  const why = child.error?.message ?? lastLine ?? (child.signal !== null ? `killed by ${child.signal}` : `exit status ${child.status}`);
+  const why =
+    child.error?.message ??
+    lastLine ??
+    (child.signal !== null ? `killed by ${child.signal}` : `exit status ${child.status}`);
   return { backend: "", threads: 0, forwardFlops: 0, peakRssBytes: 0, ...what, error: why };
 }
 
@@ -164,7 +193,10 @@ function runTorch(runs: ReferenceRun[], threads: number): TrainingResult[] {
   return runs.map((run) => {
     const config = JSON.stringify({ mnist: mnistDirectory(), runs: [run], threads });
     const child = spawnSync(systemPython, [path.join(repositoryRoot, "bench", "torch_bench.py"), config], {
-      cwd: repositoryRoot, encoding: "utf8", timeout: childTimeoutMs, maxBuffer: 1 << 24,
+      cwd: repositoryRoot,
+      encoding: "utf8",
+      timeout: childTimeoutMs,
+      maxBuffer: 1 << 24,
     });
     return parseResults(child.stdout)[0] ?? failed({ engine: "pytorch", requestedThreads: threads, ...run }, child);
   });
@@ -173,16 +205,26 @@ function runTorch(runs: ReferenceRun[], threads: number): TrainingResult[] {
 /** Makes sure .venv-bench has the pinned TensorFlow; returns why not if it cannot. */
 function ensureKeras(): string | undefined {
   const requirements = path.join(repositoryRoot, "bench", "keras-requirements.txt");
-  const check = (): boolean => spawnSync(venvPython, ["-c", "import tensorflow"], { encoding: "utf8", env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "3" } }).status === 0;
+  const check = (): boolean =>
+    spawnSync(venvPython, ["-c", "import tensorflow"], {
+      encoding: "utf8",
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "3" },
+    }).status === 0;
   if (fs.existsSync(venvPython) && check()) return undefined;
-  console.error(`bench: creating ${path.relative(repositoryRoot, venv)} with ${fs.readFileSync(requirements, "utf8").trim()} (first run only, a few minutes)`);
+  console.error(
+    `bench: creating ${path.relative(repositoryRoot, venv)} with ${fs.readFileSync(requirements, "utf8").trim()} (first run only, a few minutes)`,
+  );
   const python = ["python3.11", "python3"].find((name) => spawnSync(name, ["--version"]).status === 0);
   if (python === undefined) return "no python3 found";
   if (!fs.existsSync(venvPython)) {
     const created = spawnSync(python, ["-m", "venv", venv], { encoding: "utf8" });
     if (created.status !== 0) return `python -m venv failed: ${created.stderr.trim().split("\n").pop()}`;
   }
-  const installed = spawnSync(venvPython, ["-m", "pip", "install", "--quiet", "-r", requirements], { encoding: "utf8", stdio: ["ignore", "inherit", "pipe"], timeout: 30 * 60_000 });
+  const installed = spawnSync(venvPython, ["-m", "pip", "install", "--quiet", "-r", requirements], {
+    encoding: "utf8",
+    stdio: ["ignore", "inherit", "pipe"],
+    timeout: 30 * 60_000,
+  });
   if (installed.status !== 0) return `pip install failed: ${(installed.stderr ?? "").trim().split("\n").pop()}`;
   return check() ? undefined : "tensorflow does not import after installing it";
 }
@@ -191,7 +233,10 @@ function ensureKeras(): string | undefined {
 function runKeras(runs: ReferenceRun[], threads: number): TrainingResult[] {
   const config = JSON.stringify({ mnist: mnistDirectory(), runs, threads });
   const child = spawnSync(venvPython, [path.join(repositoryRoot, "bench", "keras_bench.py"), config], {
-    cwd: repositoryRoot, encoding: "utf8", timeout: 2 * childTimeoutMs, maxBuffer: 1 << 24,
+    cwd: repositoryRoot,
+    encoding: "utf8",
+    timeout: 2 * childTimeoutMs,
+    maxBuffer: 1 << 24,
     env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "3" },
   });
   const results = parseResults(child.stdout);
@@ -233,7 +278,8 @@ function engineLabel(result: TrainingResult): string {
 /** The threads a row asked for, and what the engine reports when that differs. */
 function threadsLabel(result: TrainingResult): string {
   const asked = result.requestedThreads;
-  if (result.error !== undefined || result.threads === asked || asked === 0) return String(asked || result.threads || "default");
+  if (result.error !== undefined || result.threads === asked || asked === 0)
+    return String(asked || result.threads || "default");
   if (result.threads === 0) return `${asked} (TF_NUM_INTRAOP_THREADS)`;
   return `${result.threads} (asked ${asked})`;
 }
@@ -241,7 +287,8 @@ function threadsLabel(result: TrainingResult): string {
 /** The reference row a ratio compares with: the framework on all threads, same model and batch, if it trained. */
 function referenceFor(references: TrainingResult[], result: TrainingResult, cores: number): TrainingResult | undefined {
   return references.find(
-    (r) => r.model === result.model && r.batch === result.batch && r.requestedThreads === cores && r.error === undefined,
+    (r) =>
+      r.model === result.model && r.batch === result.batch && r.requestedThreads === cores && r.error === undefined,
   );
 }
 
@@ -254,7 +301,9 @@ function table(results: BenchResults): string {
     const cells = [engineLabel(r), threadsLabel(r), r.model, String(r.batch), String(r.steps)];
     if (r.error !== undefined) {
       const verdict = engineMissing(r) ? "not available" : "fails";
-      rows.push(`| ${cells.join(" | ")} | ${verdict}: ${r.error.replace(/\|/g, "/")} | | ${r.peakRssBytes > 0 ? megabytes(r.peakRssBytes) : ""} | | | |`);
+      rows.push(
+        `| ${cells.join(" | ")} | ${verdict}: ${r.error.replace(/\|/g, "/")} | | ${r.peakRssBytes > 0 ? megabytes(r.peakRssBytes) : ""} | | | |`,
+      );
       continue;
     }
     const torch = referenceFor(results.pytorch, r, results.cores);
@@ -274,7 +323,9 @@ function table(results: BenchResults): string {
 
 /** The engine `useBestBackend()` picks without arguments, as the default-engine measurements reported it. */
 function defaultEngine(results: BenchResults): TrainingResult | undefined {
-  return [...results.profiles, ...(results.epoch ? [results.epoch] : [])].find((r) => r.engine === "default" && r.backend !== "");
+  return [...results.profiles, ...(results.epoch ? [results.epoch] : [])].find(
+    (r) => r.engine === "default" && r.backend !== "",
+  );
 }
 
 /** Per engine: train img/s on all threads ÷ on 1 thread, for each model. */
@@ -292,9 +343,14 @@ function threadScaling(results: BenchResults): string {
       const one = rows.find((r) => r.model === model && r.requestedThreads === 1 && r.error === undefined);
       const all = rows.find((r) => r.model === model && r.requestedThreads === results.cores && r.error === undefined);
       if (one?.trainImagesPerSecond === undefined || all?.trainImagesPerSecond === undefined) continue;
-      const actual = all.threads !== all.requestedThreads && all.threads > 0 ? `, engine reports ${all.threads} thread${all.threads === 1 ? "" : "s"}` : "";
-      parts.push(`${model} ${format(one.trainImagesPerSecond)} → ${format(all.trainImagesPerSecond)} img/s = ` +
-        `**${format(all.trainImagesPerSecond / one.trainImagesPerSecond, 2)}×**${actual}`);
+      const actual =
+        all.threads !== all.requestedThreads && all.threads > 0
+          ? `, engine reports ${all.threads} thread${all.threads === 1 ? "" : "s"}`
+          : "";
+      parts.push(
+        `${model} ${format(one.trainImagesPerSecond)} → ${format(all.trainImagesPerSecond)} img/s = ` +
+          `**${format(all.trainImagesPerSecond / one.trainImagesPerSecond, 2)}×**${actual}`,
+      );
     }
     if (parts.length === 0) continue;
     const label = engine === "pytorch" ? "PyTorch" : engine;
@@ -323,7 +379,9 @@ function profileTables(results: BenchResults): string {
           ...layers,
         ].join("\n");
       }
-      const rows = p.kernels.map((k) => `| ${k.kernel} | ${k.calls} | ${format(k.ms, 2)} | ${format(k.share * 100, 1)}% |`);
+      const rows = p.kernels.map(
+        (k) => `| ${k.kernel} | ${k.calls} | ${format(k.ms, 2)} | ${format(k.share * 100, 1)}% |`,
+      );
       return [
         `${title}: one step ${format(p.stepMs, 1)} ms wall, ${format(p.kernelMs, 1)} ms in ${p.kernelCalls} kernel calls ` +
           `(the rest is JavaScript around the kernels and profiling); top ${p.kernels.length} kernels:`,
@@ -340,17 +398,23 @@ function epochLine(epoch: TrainingResult): string {
   const what = `One full MNIST epoch of LeNet-5 through train() (60,000 images, batch ${epoch.batch}, default engine ${epoch.backend || "?"})`;
   if (epoch.error !== undefined) return `${what}: fails: ${epoch.error}`;
   const verdict = epoch.peakRssBytes <= epochRssTargetBytes ? "within" : "**over**";
-  return `${what}: ${format(epoch.epochSeconds, 1)} s (${format(epoch.trainImagesPerSecond)} img/s), test accuracy ` +
+  return (
+    `${what}: ${format(epoch.epochSeconds, 1)} s (${format(epoch.trainImagesPerSecond)} img/s), test accuracy ` +
     `${format((epoch.testAccuracy ?? NaN) * 100, 2)}%, peak RSS ${megabytes(epoch.peakRssBytes)}: ${verdict} the ` +
-    `${megabytes(epochRssTargetBytes)} target.`;
+    `${megabytes(epochRssTargetBytes)} target.`
+  );
 }
 
 function flopsLine(results: BenchResults): string {
   const parts = benchModels.flatMap((model) => {
-    const flops = [...results.tfjs, ...results.profiles].find((r) => r.model === model && r.forwardFlops > 0)?.forwardFlops;
+    const flops = [...results.tfjs, ...results.profiles].find(
+      (r) => r.model === model && r.forwardFlops > 0,
+    )?.forwardFlops;
     return flops === undefined ? [] : [`${model} ${format(flops / 1e6, 2)} MFLOP`];
   });
-  return parts.length > 0 ? ` Forward pass per image (conv and dense layers): ${parts.join(", ")}; a training step costs ~3×.` : "";
+  return parts.length > 0
+    ? ` Forward pass per image (conv and dense layers): ${parts.join(", ")}; a training step costs ~3×.`
+    : "";
 }
 
 /** The whole report as Markdown: what the bench prints and what it writes to bench/results/. */
@@ -399,16 +463,22 @@ function describeMachine(): string {
   return [
     `- CPU: ${cpus[0]?.model ?? "unknown"}, ${cpus.length} logical cores; memory ${format(os.totalmem() / 2 ** 30, 1)} GiB`,
     `- OS: ${os.type()} ${os.release()}; Node ${process.version}; tfjs ${tfjsVersion}`,
-    `- load average at start: ${os.loadavg().map((l) => format(l, 2)).join(", ")} (other work on the machine slows every row)`,
+    `- load average at start: ${os
+      .loadavg()
+      .map((l) => format(l, 2))
+      .join(", ")} (other work on the machine slows every row)`,
   ].join("\n");
 }
 
 function progress(label: string, result: TrainingResult): void {
-  const outcome = result.error !== undefined
-    ? `${engineMissing(result) ? "not available" : "fails"}: ${result.error}`
-    : result.epochSeconds !== undefined ? `${format(result.epochSeconds, 1)} s`
-    : result.profile !== undefined ? `${format(result.profile.stepMs, 1)} ms per step`
-    : `${format(result.trainImagesPerSecond)} img/s`;
+  const outcome =
+    result.error !== undefined
+      ? `${engineMissing(result) ? "not available" : "fails"}: ${result.error}`
+      : result.epochSeconds !== undefined
+        ? `${format(result.epochSeconds, 1)} s`
+        : result.profile !== undefined
+          ? `${format(result.profile.stepMs, 1)} ms per step`
+          : `${format(result.trainImagesPerSecond)} img/s`;
   process.stderr.write(`bench: ${label} ... ${outcome}\n`);
 }
 
@@ -416,14 +486,23 @@ function main(): void {
   const quick = process.argv.includes("--quick");
   const cores = os.availableParallelism();
   const results: BenchResults = {
-    quick, started: new Date(), machine: describeMachine(), cores, tfjs: [], profiles: [], pytorch: [], keras: [], notes: [],
+    quick,
+    started: new Date(),
+    machine: describeMachine(),
+    cores,
+    tfjs: [],
+    profiles: [],
+    pytorch: [],
+    keras: [],
+    notes: [],
   };
   console.log(`cnnlab bench ${quick ? "(quick) " : ""}${results.started.toISOString()}\n${results.machine}\n`);
   for (const run of plan(quick, cores)) {
     // One row says an engine is not there; its other rows would only repeat it.
     if (results.tfjs.some((r) => r.engine === run.engine && engineMissing(r))) continue;
     const result = runTfjs(run);
-    const what = run.mode === "epoch" ? "full epoch" : run.mode === "profile" ? "profile of one step" : `${run.steps} steps`;
+    const what =
+      run.mode === "epoch" ? "full epoch" : run.mode === "profile" ? "profile of one step" : `${run.steps} steps`;
     progress(`${run.engine} ${run.threads || "default"} thread(s) ${run.model} batch ${run.batch} ${what}`, result);
     if (run.mode === "profile") results.profiles.push(result);
     else if (run.mode === "epoch") results.epoch = result;

@@ -97,7 +97,14 @@ type Trainer = (model: tf.LayersModel, data: ImageDataset, batch: number) => Pro
 
 /** The library's own training loop, as a notebook runs it (optimizer.minimize, batches made from bytes, shuffles). */
 const libraryTrainer: Trainer = async (model, data, batch) => {
-  const history = await train(model, data, { epochs: 1, batchSize: batch, quiet: true, seed: SEED, validation: false, fast: false });
+  const history = await train(model, data, {
+    epochs: 1,
+    batchSize: batch,
+    quiet: true,
+    seed: SEED,
+    validation: false,
+    fast: false,
+  });
   if (history.last === undefined) throw new Error(`train() stopped early (${history.stopReason})`);
   return history.last.loss;
 };
@@ -126,12 +133,16 @@ function argument(name: string, fallback?: string): string {
 
 function count(name: string, fallback: string, minimum: number): number {
   const value = Number(argument(name, fallback));
-  if (!Number.isInteger(value) || value < minimum) throw new Error(`--${name} must be an integer ≥ ${minimum}, got ${argument(name, fallback)}`);
+  if (!Number.isInteger(value) || value < minimum)
+    throw new Error(`--${name} must be an integer ≥ ${minimum}, got ${argument(name, fallback)}`);
   return value;
 }
 
 /** Starts the engine; returns what runs and with how many threads. */
-async function selectEngine(engine: BenchEngine, threads: number): Promise<Pick<TrainingResult, "backend" | "threads" | "engineLine">> {
+async function selectEngine(
+  engine: BenchEngine,
+  threads: number,
+): Promise<Pick<TrainingResult, "backend" | "threads" | "engineLine">> {
   if (engine === "cpu-stock" || engine === "wasm-stock") {
     const name = engine === "wasm-stock" ? "wasm" : "cpu";
     // Requiring the wasm backend registers it with tfjs; nothing of the library's engine is loaded.
@@ -159,10 +170,21 @@ const PROFILE_STEPS = 8;
  * Profiles PROFILE_STEPS training steps (one train() call over that many batches) and reports the time per kernel
  * per step, averaged over them.
  */
-async function profileStep(model: tf.LayersModel, data: ImageDataset, batch: number, trainer: Trainer): Promise<StepProfile> {
+async function profileStep(
+  model: tf.LayersModel,
+  data: ImageDataset,
+  batch: number,
+  trainer: Trainer,
+): Promise<StepProfile> {
   const batches = data.subset(batch * PROFILE_STEPS);
-  const compiled = model.optimizer === undefined ? undefined
-    : NativeTrainingStep.compile(model, model.optimizer, model.trainableWeights.map((weight) => weight.read() as tf.Variable));
+  const compiled =
+    model.optimizer === undefined
+      ? undefined
+      : NativeTrainingStep.compile(
+          model,
+          model.optimizer,
+          model.trainableWeights.map((weight) => weight.read() as tf.Variable),
+        );
   if (compiled?.ok) return profileNativeStep(compiled.step, batches, batch);
   const start = process.hrtime.bigint();
   const info = await tf.profile(async () => {
@@ -186,7 +208,12 @@ async function profileStep(model: tf.LayersModel, data: ImageDataset, batch: num
   const kernels = entries
     .sort((a, b) => b[1].ms - a[1].ms)
     .slice(0, PROFILE_TOP)
-    .map(([kernel, { calls, ms }]) => ({ kernel, calls: Math.round(calls * 10) / 10, ms, share: kernelMs > 0 ? ms / kernelMs : 0 }));
+    .map(([kernel, { calls, ms }]) => ({
+      kernel,
+      calls: Math.round(calls * 10) / 10,
+      ms,
+      share: kernelMs > 0 ? ms / kernelMs : 0,
+    }));
   return { stepMs, kernelMs, kernelCalls, kernels };
 }
 
@@ -237,7 +264,11 @@ async function inferenceSpeed(model: tf.LayersModel, test: ImageDataset, images:
   }
 }
 
-async function measure(result: TrainingResult, engine: BenchEngine, mode: { profile: boolean; epoch: boolean }): Promise<void> {
+async function measure(
+  result: TrainingResult,
+  engine: BenchEngine,
+  mode: { profile: boolean; epoch: boolean },
+): Promise<void> {
   Object.assign(result, await selectEngine(engine, result.requestedThreads));
   const model = buildModel(result.model);
   result.forwardFlops = forwardFlops(model);
@@ -248,7 +279,13 @@ async function measure(result: TrainingResult, engine: BenchEngine, mode: { prof
   if (mode.epoch) {
     if (stock) throw new Error("--epoch measures the library's train(); use a library engine");
     // Exactly what a notebook runs: train(model, await mnist(), { epochs: 1 }), the test set as validation.
-    const history = await train(model, data, { epochs: 1, batchSize: result.batch, quiet: true, seed: SEED, fast: false });
+    const history = await train(model, data, {
+      epochs: 1,
+      batchSize: result.batch,
+      quiet: true,
+      seed: SEED,
+      fast: false,
+    });
     const epoch = history.last;
     if (epoch === undefined) throw new Error(`train() stopped early (${history.stopReason})`);
     result.steps = data.train.batchCount(result.batch);
@@ -280,19 +317,32 @@ async function measure(result: TrainingResult, engine: BenchEngine, mode: { prof
 
 async function main(): Promise<void> {
   const result: TrainingResult = {
-    engine: "", backend: "", requestedThreads: 0, threads: 0, model: "lenet5", batch: 64, steps: 0, forwardFlops: 0, peakRssBytes: 0,
+    engine: "",
+    backend: "",
+    requestedThreads: 0,
+    threads: 0,
+    model: "lenet5",
+    batch: 64,
+    steps: 0,
+    forwardFlops: 0,
+    peakRssBytes: 0,
   };
   try {
     const engine = argument("engine");
     result.engine = engine;
-    if (!(benchEngines as readonly string[]).includes(engine)) throw new Error(`--engine must be one of ${benchEngines.join(", ")}, got ${engine}`);
+    if (!(benchEngines as readonly string[]).includes(engine))
+      throw new Error(`--engine must be one of ${benchEngines.join(", ")}, got ${engine}`);
     const model = argument("model", "lenet5");
-    if (!(benchModels as readonly string[]).includes(model)) throw new Error(`--model must be one of ${benchModels.join(", ")}, got ${model}`);
+    if (!(benchModels as readonly string[]).includes(model))
+      throw new Error(`--model must be one of ${benchModels.join(", ")}, got ${model}`);
     result.model = model as BenchModel;
     result.batch = count("batch", "64", 1);
     result.steps = count("steps", "20", 1);
     result.requestedThreads = count("threads", "0", 0);
-    await measure(result, engine as BenchEngine, { profile: process.argv.includes("--profile"), epoch: process.argv.includes("--epoch") });
+    await measure(result, engine as BenchEngine, {
+      profile: process.argv.includes("--profile"),
+      epoch: process.argv.includes("--epoch"),
+    });
   } catch (error) {
     result.error = String(error instanceof Error ? error.message : error).split("\n")[0];
   }

@@ -28,7 +28,8 @@ export function main(argv: string[]): number {
     try {
       const r = install({ prefix, user, force });
       if (r.action === "unchanged") console.log(`kernelspec cnnlab already installed in ${r.dir}`);
-      else if (r.action === "updated") console.log(`updated kernelspec cnnlab in ${r.dir} (it was written by an earlier version of this kernel)`);
+      else if (r.action === "updated")
+        console.log(`updated kernelspec cnnlab in ${r.dir} (it was written by an earlier version of this kernel)`);
       else console.log(`${r.action} kernelspec cnnlab in ${r.dir}`);
       return 0;
     } catch (e) {
@@ -37,10 +38,12 @@ export function main(argv: string[]): number {
   }
   if (command === "run") {
     if (!rest[0]) return fail(USAGE);
-    require("./main").startKernel(rest[0]).catch((e: Error) => {
-      process.stderr.write(`cnnlab: kernel failed to start: ${e?.stack ?? e}\n`);
-      process.exit(1);
-    });
+    require("./main")
+      .startKernel(rest[0])
+      .catch((e: Error) => {
+        process.stderr.write(`cnnlab: kernel failed to start: ${e?.stack ?? e}\n`);
+        process.exit(1);
+      });
     return -1;
   }
   return fail(USAGE);

@@ -13,7 +13,12 @@ export interface CommMessage {
 type MsgHandler = (data: CommData, msg: CommMessage) => void | Promise<void>;
 
 /** Sends a comm_* message on iopub (provided by the protocol layer). */
-export type CommSender = (msgType: "comm_open" | "comm_msg" | "comm_close", content: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: Buffer[]) => void;
+export type CommSender = (
+  msgType: "comm_open" | "comm_msg" | "comm_close",
+  content: Record<string, unknown>,
+  metadata?: Record<string, unknown>,
+  buffers?: Buffer[],
+) => void;
 
 export class Comm {
   private msgHandlers: MsgHandler[] = [];
@@ -119,7 +124,9 @@ export class CommManager {
       // the frontend it is closed (its widget manager then treats the model as dead) instead of failing each message.
       if (msgType === "comm_close") return;
       this.sender("comm_close", { comm_id, data: {} });
-      throw new Error(`comm ${comm_id} does not exist in this kernel (opened before a restart, or closed); told the frontend it is closed`);
+      throw new Error(
+        `comm ${comm_id} does not exist in this kernel (opened before a restart, or closed); told the frontend it is closed`,
+      );
     }
     await comm.dispatch(msgType === "comm_msg" ? "msg" : "close", msg);
   }

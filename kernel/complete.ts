@@ -10,7 +10,11 @@ export interface CompleteReply {
   metadata: Record<string, unknown>;
 }
 
-export async function complete(executor: Executor, code: string, cursorPos: number | undefined): Promise<CompleteReply> {
+export async function complete(
+  executor: Executor,
+  code: string,
+  cursorPos: number | undefined,
+): Promise<CompleteReply> {
   const pos = codePointToUtf16(code, cursorPos ?? code.length);
   const info = await executor.complete(code, pos);
   const entries = new Map((info.original?.entries ?? []).map((e) => [e.name, e]));
@@ -41,7 +45,10 @@ export function inReadingOrder(candidates: string[], entries: { name: string; ki
     if (!/^[A-Z]/.test(name)) return 0;
     return kinds.get(name) === "const" ? 2 : 1;
   };
-  return candidates.map((name, index) => ({ name, index, rank: rank(name) })).sort((a, b) => a.rank - b.rank || a.index - b.index).map((c) => c.name);
+  return candidates
+    .map((name, index) => ({ name, index, rank: rank(name) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map((c) => c.name);
 }
 
 export type IsCompleteReply = { status: "complete" } | { status: "incomplete"; indent: string } | { status: "invalid" };
@@ -59,7 +66,9 @@ export function isComplete(code: string): IsCompleteReply {
   const diags = ((sf as any).parseDiagnostics ?? []) as { start: number; length: number; messageText: unknown }[];
   if (diags.length === 0) return { status: "complete" };
   const end = code.length;
-  const continuable = diags.every((d) => d.start >= end && /expected\.$|^Unterminated template literal/.test(String(d.messageText)));
+  const continuable = diags.every(
+    (d) => d.start >= end && /expected\.$|^Unterminated template literal/.test(String(d.messageText)),
+  );
   if (!continuable) return { status: "invalid" };
   const { isCompleteCode } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
   return { status: "incomplete", indent: isCompleteCode(code).indent ?? "" };

@@ -22,7 +22,12 @@ export interface ConnectionInfo {
 
 export function readConnectionFile(file: string): ConnectionInfo {
   const info = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<ConnectionInfo>;
-  return { ...info, transport: info.transport ?? "tcp", signature_scheme: info.signature_scheme ?? "hmac-sha256", key: info.key ?? "" } as ConnectionInfo;
+  return {
+    ...info,
+    transport: info.transport ?? "tcp",
+    signature_scheme: info.signature_scheme ?? "hmac-sha256",
+    key: info.key ?? "",
+  } as ConnectionInfo;
 }
 
 export function address(info: ConnectionInfo, port: number): string {
@@ -76,7 +81,11 @@ export class Connection {
       },
       this.log,
     );
-    await Promise.all([this.shell.bind(address(this.info, this.info.shell_port)), this.iopub.bind(address(this.info, this.info.iopub_port)), this.io.ready]);
+    await Promise.all([
+      this.shell.bind(address(this.info, this.info.shell_port)),
+      this.iopub.bind(address(this.info, this.info.iopub_port)),
+      this.io.ready,
+    ]);
     this.receive(this.shell, "shell", onMessage);
     this.welcome(executionState);
   }

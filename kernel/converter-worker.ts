@@ -39,7 +39,8 @@ function created(isBrowser: boolean): Converter {
   const { createConverter } = loadConverterModule();
   const converter = createConverter({ isJS: false, isBrowser });
   const diags = converter.addModule("__cnnlab_globals__", globalsDecl);
-  if (diags.length) parentPort!.postMessage({ log: `cnnlab: globals declaration: ${diags.map((d) => d.messageText).join("; ")}` });
+  if (diags.length)
+    parentPort!.postMessage({ log: `cnnlab: globals declaration: ${diags.map((d) => d.messageText).join("; ")}` });
   return converter;
 }
 
@@ -54,12 +55,21 @@ function answer(request: ConverterRequest): unknown {
     case "convert":
       return nodeConverter().convert(request.prevDecl, request.src);
     case "addModule":
-      return (request.browser ? browserConverter() : nodeConverter()).addModule(request.name, request.src, request.meta);
+      return (request.browser ? browserConverter() : nodeConverter()).addModule(
+        request.name,
+        request.src,
+        request.meta,
+      );
     case "complete": {
       // Only what complete.ts reads: TypeScript's own entries carry more than a message can.
       const info = nodeConverter().complete(request.prevDecl, request.src, request.position);
       const entries = (info.original?.entries ?? []).map((e) => ({ name: e.name, kind: e.kind }));
-      return { start: info.start, end: info.end, candidates: inReadingOrder(info.candidates, entries), original: { entries } };
+      return {
+        start: info.start,
+        end: info.end,
+        candidates: inReadingOrder(info.candidates, entries),
+        original: { entries },
+      };
     }
     case "inspect": {
       const info = nodeConverter().inspect(request.prevDecl, request.src, request.position);
@@ -75,7 +85,11 @@ function answer(request: ConverterRequest): unknown {
  * request, a few µs), and a compacting one that returns free pages after a second with no requests.
  */
 v8.setFlagsFromString("--expose-gc");
-const collect = vm.runInNewContext("gc") as (options: { type: "major"; execution?: "async"; flavor?: "last-resort" }) => unknown;
+const collect = vm.runInNewContext("gc") as (options: {
+  type: "major";
+  execution?: "async";
+  flavor?: "last-resort";
+}) => unknown;
 let liveAfterCollection = v8.getHeapStatistics().used_heap_size;
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
 let collecting = false;

@@ -23,8 +23,15 @@ export type ExecOutcome =
 const CELL_GLOBAL = "__cnnlab_cell__";
 
 export function diagnosticsToError(diags: Diagnostic[]): ExecOutcome {
-  const lines = diags.map((d) => `${d.fileName ? d.fileName + " " : ""}${d.start.line + 1}:${d.start.character + 1} - ${d.messageText}`);
-  return { status: "error", ename: "TSError", evalue: lines[0] ?? "TypeScript error", traceback: lines.map((l) => `\x1b[31mTSError\x1b[0m ${l}`) };
+  const lines = diags.map(
+    (d) => `${d.fileName ? d.fileName + " " : ""}${d.start.line + 1}:${d.start.character + 1} - ${d.messageText}`,
+  );
+  return {
+    status: "error",
+    ename: "TSError",
+    evalue: lines[0] ?? "TypeScript error",
+    traceback: lines.map((l) => `\x1b[31mTSError\x1b[0m ${l}`),
+  };
 }
 
 /** Converts anything thrown into ename/evalue/traceback, dropping kernel-internal stack frames. */
@@ -36,7 +43,13 @@ export function errorToOutcome(e: unknown): ExecOutcome & { status: "error" } {
     const frames = String(err.stack ?? "")
       .split("\n")
       .slice(1)
-      .filter((l) => /^\s+at /.test(l) && !l.includes(__dirname) && !/\(?node:/.test(l) && !/\bnode_modules[\\/]tslab[\\/]/.test(l));
+      .filter(
+        (l) =>
+          /^\s+at /.test(l) &&
+          !l.includes(__dirname) &&
+          !/\(?node:/.test(l) &&
+          !/\bnode_modules[\\/]tslab[\\/]/.test(l),
+      );
     return { status: "error", ename, evalue, traceback: [`\x1b[31m${ename}\x1b[0m: ${evalue}`, ...frames] };
   }
   const evalue = require("util").inspect(e);
@@ -125,7 +138,14 @@ export class Executor {
       // completes normally; one that does not is stopped.
       if (isAsync) await Promise.race([ret, ex.stoppedPromise]);
     } catch (e) {
-      if (keepDecls) this.prevDecl = declarationsAfterStop(loadTypeScript(), this.prevDecl, converted.declOutput || "", names, this.assigned);
+      if (keepDecls)
+        this.prevDecl = declarationsAfterStop(
+          loadTypeScript(),
+          this.prevDecl,
+          converted.declOutput || "",
+          names,
+          this.assigned,
+        );
       if (isSigintError(e) || e instanceof KeyboardInterrupt || ex.interrupted) {
         ex.stop();
         return interruptedOutcome();
@@ -200,7 +220,12 @@ export class Executor {
 }
 
 export function interruptedOutcome(): ExecOutcome {
-  return { status: "error", ename: "KeyboardInterrupt", evalue: "Interrupted", traceback: ["\x1b[31mKeyboardInterrupt\x1b[0m: Interrupted"] };
+  return {
+    status: "error",
+    ename: "KeyboardInterrupt",
+    evalue: "Interrupted",
+    traceback: ["\x1b[31mKeyboardInterrupt\x1b[0m: Interrupted"],
+  };
 }
 
 /** The cells' shared `exports`: named imports become rewritable values (as in tslab); assignments are reported. */

@@ -45,7 +45,9 @@ export function loadConverterModule(): ConverterModule {
         "    function tslabGetCustomTransformers(checker, declsFile, locals, setLastExprName) {",
     );
   } else {
-    process.stderr.write("cnnlab: tslab's converter.js changed; `{ x }` of an earlier cell's x will fail and loops cannot be interrupted\n");
+    process.stderr.write(
+      "cnnlab: tslab's converter.js changed; `{ x }` of an earlier cell's x will fail and loops cannot be interrupted\n",
+    );
   }
   const mod = new Module(original, module) as any;
   mod.filename = original;
@@ -69,7 +71,14 @@ export function cellTransformers(
 
 /** Makes the watch host create abstract builders with a cheap getAllDependencies. */
 export function patchWatchHost(host: any, ts: typeof tsTypes): void {
-  host.createProgram = (rootNames: any, options: any, compilerHost: any, oldProgram: any, configDiags: any, refs: any) => {
+  host.createProgram = (
+    rootNames: any,
+    options: any,
+    compilerHost: any,
+    oldProgram: any,
+    configDiags: any,
+    refs: any,
+  ) => {
     const builder = ts.createAbstractBuilder(rootNames, options, compilerHost, oldProgram, configDiags, refs) as any;
     builder.getAllDependencies = (sf: tsTypes.SourceFile) => localDependencies(builder.getProgram(), sf);
     // tslab reads `sourceFile.locals` right after a rebuild; the default builder had bound every file by then
@@ -98,7 +107,8 @@ export function localDependencies(program: tsTypes.Program, sf: tsTypes.SourceFi
       const name = r?.resolvedModule?.resolvedFileName;
       if (name) next.push(name);
     });
-    for (const ref of file.referencedFiles) next.push(path.resolve(path.dirname(file.fileName), ref.fileName).replace(/\\/g, "/"));
+    for (const ref of file.referencedFiles)
+      next.push(path.resolve(path.dirname(file.fileName), ref.fileName).replace(/\\/g, "/"));
     for (const name of next) {
       if (seen.has(name)) continue;
       seen.add(name);

@@ -38,7 +38,8 @@ function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
 
 /** Bytes in a mimebundle travel as base64 strings; other values as they are (JSON for application/json etc.). */
 function normaliseBundleValue(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
   return value;
 }
 

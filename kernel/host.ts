@@ -3,7 +3,12 @@
  * globals `display`, `clearOutput`, `prompt` and `input` (declared for the type checker in GLOBALS_DECL).
  */
 import { Comm, CommData, CommManager, TargetHandler } from "./comm";
-import { KERNEL_HOST, type DisplayOptions, type FormattedOutput, type KernelHost as HostContract } from "../src/contract";
+import {
+  KERNEL_HOST,
+  type DisplayOptions,
+  type FormattedOutput,
+  type KernelHost as HostContract,
+} from "../src/contract";
 import { format } from "./format";
 import type { InterruptController } from "./interrupt";
 
@@ -41,7 +46,8 @@ export class KernelHost implements HostContract {
   };
 
   /** Asks the user for a line of text (input_request on stdin). */
-  input = (prompt = "", options: { password?: boolean } = {}): Promise<string> => this.backend.input(prompt, !!options.password);
+  input = (prompt = "", options: { password?: boolean } = {}): Promise<string> =>
+    this.backend.input(prompt, !!options.password);
 
   /** Synchronous, browser-like prompt(). */
   prompt = (message = "", defaultValue?: string): string | null => {
@@ -51,7 +57,10 @@ export class KernelHost implements HostContract {
 
   /** The AbortSignal of the execution the caller belongs to; aborted when that cell is interrupted. */
   get signal(): AbortSignal {
-    return (this.backend.interrupts.current() ?? this.backend.interrupts.runningExecution)?.signal ?? new AbortController().signal;
+    return (
+      (this.backend.interrupts.current() ?? this.backend.interrupts.runningExecution)?.signal ??
+      new AbortController().signal
+    );
   }
 
   get executionCount(): number {
@@ -61,7 +70,8 @@ export class KernelHost implements HostContract {
   readonly comm = {
     registerTarget: (name: string, handler: TargetHandler): void => this.backend.comms.registerTarget(name, handler),
     unregisterTarget: (name: string): void => this.backend.comms.unregisterTarget(name),
-    open: (targetName: string, data?: CommData, metadata?: Record<string, unknown>): Comm => this.backend.comms.open(targetName, data, metadata),
+    open: (targetName: string, data?: CommData, metadata?: Record<string, unknown>): Comm =>
+      this.backend.comms.open(targetName, data, metadata),
   };
 
   /**

@@ -9,7 +9,11 @@ export interface InspectReply {
   metadata: Record<string, unknown>;
 }
 
-export async function inspectAt(executor: Executor, code: string, cursorPos: number | undefined): Promise<InspectReply> {
+export async function inspectAt(
+  executor: Executor,
+  code: string,
+  cursorPos: number | undefined,
+): Promise<InspectReply> {
   const pos = codePointToUtf16(code, cursorPos ?? code.length);
   // Jupyter frontends send the cursor after the name (e.g. `Math.floor|`): look one character back too.
   const info = (await executor.inspect(code, pos)) ?? (pos > 0 ? await executor.inspect(code, pos - 1) : undefined);
@@ -18,6 +22,8 @@ export async function inspectAt(executor: Executor, code: string, cursorPos: num
   const docs = (info.documentation ?? []).map((d) => d.text).join("");
   const tags = (info.tags ?? []).map((t) => `@${t.name}${t.text ? " " + t.text.map((x) => x.text).join("") : ""}`);
   const plain = [signature, docs, ...tags].filter((s) => s).join("\n\n");
-  const markdown = ["```typescript\n" + signature + "\n```", docs, ...tags.map((t) => `*${t}*`)].filter((s) => s).join("\n\n");
+  const markdown = ["```typescript\n" + signature + "\n```", docs, ...tags.map((t) => `*${t}*`)]
+    .filter((s) => s)
+    .join("\n\n");
   return { status: "ok", found: true, data: { "text/plain": plain, "text/markdown": markdown }, metadata: {} };
 }

@@ -28,7 +28,11 @@ export class IoChannels {
     onControl: ControlHandler,
     log: (text: string) => void,
   ) {
-    const workerData: IoWorkerData = { ...opts, sab: this.sab, interruptRequests: interruptRequests.buffer as SharedArrayBuffer };
+    const workerData: IoWorkerData = {
+      ...opts,
+      sab: this.sab,
+      interruptRequests: interruptRequests.buffer as SharedArrayBuffer,
+    };
     this.worker = new Worker(path.join(__dirname, "io-worker.js"), { workerData });
     this.worker.unref();
     let onReady!: () => void;
@@ -38,9 +42,11 @@ export class IoChannels {
       else if (m.type === "log") log(m.text);
       else if (m.type === "control") {
         const c = m as ControlReceivedMsg;
-        onControl(c.frames.map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength)), c.interruptRequest);
-      }
-      else if (m.type === "input_reply") {
+        onControl(
+          c.frames.map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength)),
+          c.interruptRequest,
+        );
+      } else if (m.type === "input_reply") {
         const w = this.waiters.get(m.id);
         this.waiters.delete(m.id);
         w?.(m.value);

@@ -108,7 +108,9 @@ async function main() {
     }
     if (m.type === "control-send") {
       const frames = m.frames.map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength));
-      controlSends = controlSends.then(() => control.send(frames)).catch((e) => log(`cnnlab: control send failed: ${e?.message ?? e}`));
+      controlSends = controlSends
+        .then(() => control.send(frames))
+        .catch((e) => log(`cnnlab: control send failed: ${e?.message ?? e}`));
       return;
     }
     pending.push({ id: m.id });

@@ -36,7 +36,8 @@ export function userDataDir(): string {
   if (process.env.JUPYTER_DATA_DIR) return process.env.JUPYTER_DATA_DIR;
   const home = os.homedir();
   if (process.platform === "darwin") return path.join(home, "Library", "Jupyter");
-  if (process.platform === "win32") return path.join(process.env.APPDATA ?? path.join(home, "AppData", "Roaming"), "jupyter");
+  if (process.platform === "win32")
+    return path.join(process.env.APPDATA ?? path.join(home, "AppData", "Roaming"), "jupyter");
   return path.join(process.env.XDG_DATA_HOME || path.join(home, ".local", "share"), "jupyter");
 }
 
@@ -63,7 +64,9 @@ export function targetDir(opts: InstallOptions): string {
   if (opts.user) return path.join(userDataDir(), "kernels", KERNEL_NAME);
   const prefix = opts.prefix ?? path.join(PACKAGE_ROOT, ".venv");
   if (!opts.prefix && !fs.existsSync(prefix)) {
-    throw new Error(`no project virtual environment at ${prefix}; pass --prefix DIR (e.g. sys.prefix of your Jupyter) or --user`);
+    throw new Error(
+      `no project virtual environment at ${prefix}; pass --prefix DIR (e.g. sys.prefix of your Jupyter) or --user`,
+    );
   }
   return path.join(path.resolve(prefix), "share", "jupyter", "kernels", KERNEL_NAME);
 }
@@ -81,9 +84,10 @@ export function install(opts: InstallOptions = {}): InstallResult {
     }
     if (sameKernel(existing, json)) action = "updated";
     else if (!opts.force) {
-      throw new KernelSpecConflict(`a different kernelspec "${KERNEL_NAME}" already exists at ${dir}; rerun with --force to replace it`);
-    }
-    else action = "replaced";
+      throw new KernelSpecConflict(
+        `a different kernelspec "${KERNEL_NAME}" already exists at ${dir}; rerun with --force to replace it`,
+      );
+    } else action = "replaced";
   }
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(file, json);
@@ -115,7 +119,9 @@ function writeLogos(dir: string, overwrite: boolean): void {
     try {
       fs.writeFileSync(file, drawLogo(size));
     } catch (e) {
-      process.stderr.write(`cnnlab: could not draw ${path.basename(file)} (${(e as Error).message}); the kernel works without it\n`);
+      process.stderr.write(
+        `cnnlab: could not draw ${path.basename(file)} (${(e as Error).message}); the kernel works without it\n`,
+      );
     }
   }
 }

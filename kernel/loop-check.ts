@@ -24,7 +24,11 @@ export function loopChecks(ts: typeof tsTypes): tsTypes.TransformerFactory<tsTyp
       factory.createIfStatement(
         factory.createStrictInequality(requests(0), requests(1)),
         factory.createExpressionStatement(
-          factory.createCallExpression(factory.createPropertyAccessExpression(factory.createIdentifier(LOOP_CHECK_GLOBAL), "raise"), undefined, []),
+          factory.createCallExpression(
+            factory.createPropertyAccessExpression(factory.createIdentifier(LOOP_CHECK_GLOBAL), "raise"),
+            undefined,
+            [],
+          ),
         ),
       );
     const checkedBody = (body: tsTypes.Statement): tsTypes.Statement => {
@@ -33,8 +37,18 @@ export function loopChecks(ts: typeof tsTypes): tsTypes.TransformerFactory<tsTyp
       return factory.createBlock([check(), ...statements], true);
     };
     const visit = (node: tsTypes.Node): tsTypes.Node => {
-      if (ts.isWhileStatement(node)) return factory.updateWhileStatement(node, ts.visitNode(node.expression, visit) as tsTypes.Expression, checkedBody(node.statement));
-      if (ts.isDoStatement(node)) return factory.updateDoStatement(node, checkedBody(node.statement), ts.visitNode(node.expression, visit) as tsTypes.Expression);
+      if (ts.isWhileStatement(node))
+        return factory.updateWhileStatement(
+          node,
+          ts.visitNode(node.expression, visit) as tsTypes.Expression,
+          checkedBody(node.statement),
+        );
+      if (ts.isDoStatement(node))
+        return factory.updateDoStatement(
+          node,
+          checkedBody(node.statement),
+          ts.visitNode(node.expression, visit) as tsTypes.Expression,
+        );
       if (ts.isForStatement(node)) {
         return factory.updateForStatement(
           node,
@@ -45,7 +59,12 @@ export function loopChecks(ts: typeof tsTypes): tsTypes.TransformerFactory<tsTyp
         );
       }
       if (ts.isForInStatement(node)) {
-        return factory.updateForInStatement(node, ts.visitNode(node.initializer, visit) as tsTypes.ForInitializer, ts.visitNode(node.expression, visit) as tsTypes.Expression, checkedBody(node.statement));
+        return factory.updateForInStatement(
+          node,
+          ts.visitNode(node.initializer, visit) as tsTypes.ForInitializer,
+          ts.visitNode(node.expression, visit) as tsTypes.Expression,
+          checkedBody(node.statement),
+        );
       }
       if (ts.isForOfStatement(node)) {
         return factory.updateForOfStatement(

@@ -39,19 +39,27 @@ interface DeclarationStatement {
 
 function statements(ts: typeof tsTypes, declarations: string): DeclarationStatement[] {
   const file = ts.createSourceFile("declarations.d.ts", declarations, ts.ScriptTarget.Latest, true);
-  return file.statements.map((statement) => ({ text: statement.getFullText(file).replace(/^\n+/, ""), names: runtimeNames(ts, statement) }));
+  return file.statements.map((statement) => ({
+    text: statement.getFullText(file).replace(/^\n+/, ""),
+    names: runtimeNames(ts, statement),
+  }));
 }
 
 function runtimeNames(ts: typeof tsTypes, statement: tsTypes.Statement): string[] {
   const name = (n: tsTypes.Node | undefined): string[] => (n && ts.isIdentifier(n) ? [ts.idText(n)] : []);
   if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.flatMap((d) => name(d.name));
-  if (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) return name(statement.name);
+  if (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement))
+    return name(statement.name);
   if (ts.isModuleDeclaration(statement) || ts.isImportEqualsDeclaration(statement)) return name(statement.name);
   if (ts.isImportDeclaration(statement)) {
     const clause = statement.importClause;
     if (!clause || clause.isTypeOnly) return [];
     const bindings = clause.namedBindings;
-    const named = !bindings ? [] : ts.isNamespaceImport(bindings) ? name(bindings.name) : bindings.elements.filter((e) => !e.isTypeOnly).flatMap((e) => name(e.name));
+    const named = !bindings
+      ? []
+      : ts.isNamespaceImport(bindings)
+        ? name(bindings.name)
+        : bindings.elements.filter((e) => !e.isTypeOnly).flatMap((e) => name(e.name));
     return [...name(clause.name), ...named];
   }
   return [];

@@ -59,8 +59,15 @@ export class Kernel implements HostBackend {
     };
     this.log = opts.log ?? ((t) => this.realWrite.stderr(t.endsWith("\n") ? t : t + "\n"));
     this.conn = new Connection(info, randomUUID(), this.log);
-    this.comms = new CommManager((type, content, metadata = {}, buffers = []) => this.iopub(type, content, this.currentParent, metadata, buffers));
-    this.executor = new Executor(new ConverterClient(GLOBALS_DECL, this.log), opts.rootDir ?? process.cwd(), this.interrupts, () => this.hookTslabDisplay());
+    this.comms = new CommManager((type, content, metadata = {}, buffers = []) =>
+      this.iopub(type, content, this.currentParent, metadata, buffers),
+    );
+    this.executor = new Executor(
+      new ConverterClient(GLOBALS_DECL, this.log),
+      opts.rootDir ?? process.cwd(),
+      this.interrupts,
+      () => this.hookTslabDisplay(),
+    );
     this.host = new KernelHost(this);
   }
 
@@ -78,7 +85,9 @@ export class Kernel implements HostBackend {
     );
     // No "starting" status here: with protocol 5.4 a subscriber's first iopub message must be its iopub_welcome.
     // The TypeScript program (1–3 s of one core) is built in the converter's own thread, while this one answers.
-    this.executor.warm().catch((e) => this.log(`cnnlab: warming the TypeScript converter failed: ${(e as Error)?.message ?? e}`));
+    this.executor
+      .warm()
+      .catch((e) => this.log(`cnnlab: warming the TypeScript converter failed: ${(e as Error)?.message ?? e}`));
   }
 
   // ---------------------------------------------------------------------------------------------- output plumbing
@@ -86,7 +95,12 @@ export class Kernel implements HostBackend {
   private captureOutput(): void {
     for (const name of ["stdout", "stderr"] as const) {
       (process[name] as any).write = (chunk: unknown, encoding?: unknown, cb?: unknown) => {
-        const text = typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
+        const text =
+          typeof chunk === "string"
+            ? chunk
+            : Buffer.from(chunk as Uint8Array).toString(
+                typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8",
+              );
         this.stream(name, text);
         const done = typeof encoding === "function" ? encoding : cb;
         if (typeof done === "function") rawTimers.setImmediate(done as () => void);
@@ -120,12 +134,24 @@ export class Kernel implements HostBackend {
     for (const s of buf) this.sendIopubRaw("stream", { name: s.name, text: s.text }, s.parent);
   }
 
-  private sendIopubRaw(type: string, content: unknown, parent: Message | undefined, metadata: Record<string, unknown> = {}, buffers: Buffer[] = []): void {
+  private sendIopubRaw(
+    type: string,
+    content: unknown,
+    parent: Message | undefined,
+    metadata: Record<string, unknown> = {},
+    buffers: Buffer[] = [],
+  ): void {
     this.conn.sendIopub(makeMessage(type, content, parent, this.conn.session, [], metadata, buffers));
   }
 
   /** Publishes on iopub, after any buffered stream output (keeps output order). */
-  iopub(type: string, content: unknown, parent: Message | undefined, metadata: Record<string, unknown> = {}, buffers: Buffer[] = []): void {
+  iopub(
+    type: string,
+    content: unknown,
+    parent: Message | undefined,
+    metadata: Record<string, unknown> = {},
+    buffers: Buffer[] = [],
+  ): void {
     this.flushStreams();
     this.sendIopubRaw(type, content, parent, metadata, buffers);
   }
@@ -140,7 +166,8 @@ export class Kernel implements HostBackend {
       // A loop in a callback that an earlier cell scheduled, stopped by the interrupt the user asked for: nothing
       // to report on a later cell.
       this.log(`cnnlab: interrupt stopped a loop in a background callback`);
-      if (this.running) this.stream("stderr", "KeyboardInterrupt: stopped a loop in a callback an earlier cell scheduled\n");
+      if (this.running)
+        this.stream("stderr", "KeyboardInterrupt: stopped a loop in a callback an earlier cell scheduled\n");
       return;
     }
     const outcome = errorToOutcome(e);
@@ -152,7 +179,11 @@ export class Kernel implements HostBackend {
   // ---------------------------------------------------------------------------------------------- HostBackend
 
   sendDisplay(bundle: FormattedOutput, displayId: string | undefined, update: boolean): void {
-    const content: Record<string, unknown> = { data: bundle.data, metadata: bundle.metadata, transient: displayId != null ? { display_id: displayId } : {} };
+    const content: Record<string, unknown> = {
+      data: bundle.data,
+      metadata: bundle.metadata,
+      transient: displayId != null ? { display_id: displayId } : {},
+    };
     this.iopub(update && displayId != null ? "update_display_data" : "display_data", content, this.currentParent);
   }
 
@@ -163,7 +194,8 @@ export class Kernel implements HostBackend {
   private stdinParent(): Message {
     const parent = this.running ?? this.currentParent;
     if (!parent) throw new Error("input is only available while a cell runs");
-    if ((parent.content as any)?.allow_stdin === false) throw new Error("this frontend does not support input requests (allow_stdin is false)");
+    if ((parent.content as any)?.allow_stdin === false)
+      throw new Error("this frontend does not support input requests (allow_stdin is false)");
     return parent;
   }
 
@@ -182,7 +214,10 @@ export class Kernel implements HostBackend {
   /** tslab's `display.html(...)` etc. write through tslab's jupyter.lastWriteDisplayData: route it here. */
   private hookTslabDisplay(): void {
     const jupyter = require("tslab/dist/jupyter");
-    jupyter.lastWriteDisplayData = (d: { data: Record<string, unknown>; metadata?: Record<string, unknown>; transient?: { display_id?: string } }, update: boolean) => {
+    jupyter.lastWriteDisplayData = (
+      d: { data: Record<string, unknown>; metadata?: Record<string, unknown>; transient?: { display_id?: string } },
+      update: boolean,
+    ) => {
       this.sendDisplay({ data: d.data, metadata: d.metadata ?? {} }, d.transient?.display_id, !!update);
     };
   }
@@ -219,16 +254,29 @@ export class Kernel implements HostBackend {
           if (channel === "shell") await this.execute(msg);
           break;
         case "complete_request":
-          this.reply(channel, msg, "complete_reply", await complete(this.executor, msg.content.code ?? "", msg.content.cursor_pos));
+          this.reply(
+            channel,
+            msg,
+            "complete_reply",
+            await complete(this.executor, msg.content.code ?? "", msg.content.cursor_pos),
+          );
           break;
         case "inspect_request":
-          this.reply(channel, msg, "inspect_reply", await inspectAt(this.executor, msg.content.code ?? "", msg.content.cursor_pos));
+          this.reply(
+            channel,
+            msg,
+            "inspect_reply",
+            await inspectAt(this.executor, msg.content.code ?? "", msg.content.cursor_pos),
+          );
           break;
         case "is_complete_request":
           this.reply(channel, msg, "is_complete_reply", isComplete(msg.content.code ?? ""));
           break;
         case "history_request":
-          this.reply(channel, msg, "history_reply", { status: "ok", history: this.history.query(msg.content as HistoryRequest) });
+          this.reply(channel, msg, "history_reply", {
+            status: "ok",
+            history: this.history.query(msg.content as HistoryRequest),
+          });
           break;
         case "comm_info_request":
           this.reply(channel, msg, "comm_info_reply", { status: "ok", ...this.comms.info(msg.content?.target_name) });
@@ -281,7 +329,11 @@ export class Kernel implements HostBackend {
     const prev = this.currentParent;
     this.currentParent = msg;
     try {
-      await this.comms.handle(type, { content: msg.content, metadata: msg.metadata, buffers: msg.buffers } as CommMessage);
+      await this.comms.handle(type, {
+        content: msg.content,
+        metadata: msg.metadata,
+        buffers: msg.buffers,
+      } as CommMessage);
     } catch (e) {
       this.log(`cnnlab: ${type}: ${(e as Error)?.message ?? e}`);
     } finally {
@@ -291,10 +343,16 @@ export class Kernel implements HostBackend {
   }
 
   private async execute(msg: Message): Promise<void> {
-    const c = msg.content as { code: string; silent?: boolean; store_history?: boolean; user_expressions?: Record<string, string>; stop_on_error?: boolean };
+    const c = msg.content as {
+      code: string;
+      silent?: boolean;
+      store_history?: boolean;
+      user_expressions?: Record<string, string>;
+      stop_on_error?: boolean;
+    };
     const code = c.code ?? "";
     const silent = !!c.silent;
-    const storeHistory = silent ? false : c.store_history ?? true;
+    const storeHistory = silent ? false : (c.store_history ?? true);
     if (storeHistory) this.executionCount++;
     const count = this.executionCount;
     this.currentParent = msg;
@@ -312,14 +370,20 @@ export class Kernel implements HostBackend {
       if (help != null) {
         // IPython-style `expr?` / `?expr` (never valid TypeScript): the type and TSDoc of expr, in the pager.
         const info = await inspectAt(this.executor, help, help.length);
-        payload.push({ source: "page", data: info.found ? info.data : { "text/plain": `No information for ${help}` }, start: 0 });
+        payload.push({
+          source: "page",
+          data: info.found ? info.data : { "text/plain": `No information for ${help}` },
+          start: 0,
+        });
         outcome = { status: "ok", hasValue: false };
       } else outcome = await this.executor.execute(code);
       await this.host.flush();
       if (outcome.status === "ok" && outcome.hasValue && outcome.value !== undefined) {
         const bundle = await format(outcome.value);
-        if (!silent) this.iopub("execute_result", { execution_count: count, data: bundle.data, metadata: bundle.metadata }, msg);
-        if (entry) entry.output = typeof bundle.data["text/plain"] === "string" ? (bundle.data["text/plain"] as string) : null;
+        if (!silent)
+          this.iopub("execute_result", { execution_count: count, data: bundle.data, metadata: bundle.metadata }, msg);
+        if (entry)
+          entry.output = typeof bundle.data["text/plain"] === "string" ? (bundle.data["text/plain"] as string) : null;
       }
     } catch (e) {
       outcome = errorToOutcome(e);
@@ -327,14 +391,25 @@ export class Kernel implements HostBackend {
 
     const userExpressions: Record<string, unknown> = {};
     if (outcome.status === "ok") {
-      for (const [name, expr] of Object.entries(c.user_expressions ?? {})) userExpressions[name] = await this.evaluate(expr);
+      for (const [name, expr] of Object.entries(c.user_expressions ?? {}))
+        userExpressions[name] = await this.evaluate(expr);
     }
     this.flushStreams();
     if (outcome.status === "error") {
       if (!silent) this.iopub("error", errorContent(outcome), msg);
-      this.reply("shell", msg, "execute_reply", { ...errorContent(outcome, { status: "error" }), execution_count: count, user_expressions: {}, payload: [] });
+      this.reply("shell", msg, "execute_reply", {
+        ...errorContent(outcome, { status: "error" }),
+        execution_count: count,
+        user_expressions: {},
+        payload: [],
+      });
     } else {
-      this.reply("shell", msg, "execute_reply", { status: "ok", execution_count: count, user_expressions: userExpressions, payload });
+      this.reply("shell", msg, "execute_reply", {
+        status: "ok",
+        execution_count: count,
+        user_expressions: userExpressions,
+        payload,
+      });
     }
     this.running = undefined;
     if (outcome.status === "error" && (c.stop_on_error ?? true)) await this.abortQueuedExecutes();
@@ -350,7 +425,12 @@ export class Kernel implements HostBackend {
         continue;
       }
       this.iopub("status", { execution_state: "busy" }, m);
-      this.reply("shell", m, "execute_reply", { status: "aborted", execution_count: this.executionCount, user_expressions: {}, payload: [] });
+      this.reply("shell", m, "execute_reply", {
+        status: "aborted",
+        execution_count: this.executionCount,
+        user_expressions: {},
+        payload: [],
+      });
       this.iopub("status", { execution_state: "idle" }, m);
     }
     this.shellQueue.unshift(...keep);

@@ -75,7 +75,8 @@ export function rejectionReason(error: unknown): string {
 export function decode(frames: Buffer[], signer: Signer): Message {
   const delim = frames.findIndex((f) => f.equals(DELIMITER));
   if (delim < 0) throw new Error("message has no <IDS|MSG> delimiter");
-  if (frames.length < delim + 6) throw new Error(`message has ${frames.length - delim - 1} frames after the delimiter, want >= 5`);
+  if (frames.length < delim + 6)
+    throw new Error(`message has ${frames.length - delim - 1} frames after the delimiter, want >= 5`);
   const idents = frames.slice(0, delim);
   const signature = frames[delim + 1].toString("utf8");
   const parts = frames.slice(delim + 2, delim + 6);
@@ -88,12 +89,21 @@ export function decode(frames: Buffer[], signer: Signer): Message {
 
 /** Serialises and signs a message into multipart frames. */
 export function encode(msg: Message, signer: Signer): Buffer[] {
-  const parts = [msg.header, msg.parent_header, msg.metadata, msg.content].map((p) => Buffer.from(JSON.stringify(p), "utf8"));
+  const parts = [msg.header, msg.parent_header, msg.metadata, msg.content].map((p) =>
+    Buffer.from(JSON.stringify(p), "utf8"),
+  );
   return [...msg.idents, DELIMITER, Buffer.from(signer.sign(parts), "utf8"), ...parts, ...msg.buffers];
 }
 
 export function newHeader(msg_type: string, session: string, username = "kernel"): Header {
-  return { msg_id: randomUUID(), session, username, date: new Date().toISOString(), msg_type, version: PROTOCOL_VERSION };
+  return {
+    msg_id: randomUUID(),
+    session,
+    username,
+    date: new Date().toISOString(),
+    msg_type,
+    version: PROTOCOL_VERSION,
+  };
 }
 
 /** Builds a message replying to (or caused by) `parent`. */

@@ -8,7 +8,8 @@ import tseslint from "typescript-eslint";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const AREAS = ["engine", "display", "plot", "data", "models", "train", "inspect", "widgets"];
 // Markup a renderer writes: HTML elements and SVG. Outside the render folders a string holding one is drawing code.
-const MARKUP = /<\/?(div|span|table|thead|tbody|tr|td|th|caption|svg|g|path|rect|line|text|polyline|circle|img|style|canvas|b|p|pre|details|summary|h[1-6])[\s>/]/;
+const MARKUP =
+  /<\/?(div|span|table|thead|tbody|tr|td|th|caption|svg|g|path|rect|line|text|polyline|circle|img|style|canvas|b|p|pre|details|summary|h[1-6])[\s>/]/;
 
 /** "src/display/imageGrid.ts" → { top: "src", area: "display", rest: ["imageGrid.ts"] } */
 function placeOf(file) {
@@ -17,8 +18,14 @@ function placeOf(file) {
 }
 
 const areaImports = {
-  meta: { type: "problem", messages: { deep: "{{from}} imports {{what}} from inside another area; import it from \"{{index}}\" (the area's index.ts), exporting it there if needed",
-    kernel: "the kernel may import only src/contract.ts from the library (it must stay free of tfjs and the library); {{what}} is not it" } },
+  meta: {
+    type: "problem",
+    messages: {
+      deep: '{{from}} imports {{what}} from inside another area; import it from "{{index}}" (the area\'s index.ts), exporting it there if needed',
+      kernel:
+        "the kernel may import only src/contract.ts from the library (it must stay free of tfjs and the library); {{what}} is not it",
+    },
+  },
   create(context) {
     const file = context.filename;
     const here = placeOf(file);
@@ -30,8 +37,14 @@ const areaImports = {
       }
       if (here.top !== "src" || target.top !== "src" || target.area === undefined || target.area === here.area) return;
       if (target.parts.length > 2) {
-        const index = relative(dirname(file), join(root, "src", target.area)).split(sep).join("/");
-        context.report({ node, messageId: "deep", data: { from: relative(root, file), what: specifier, index: index.startsWith(".") ? index : `./${index}` } });
+        const index = relative(dirname(file), join(root, "src", target.area))
+          .split(sep)
+          .join("/");
+        context.report({
+          node,
+          messageId: "deep",
+          data: { from: relative(root, file), what: specifier, index: index.startsWith(".") ? index : `./${index}` },
+        });
       }
     };
     return {
@@ -44,7 +57,13 @@ const areaImports = {
 };
 
 const drawingInRender = {
-  meta: { type: "problem", messages: { markup: "markup is drawing code: build it in a pure renderer in src/display/render/ (or src/plot/render/) and call that" } },
+  meta: {
+    type: "problem",
+    messages: {
+      markup:
+        "markup is drawing code: build it in a pure renderer in src/display/render/ (or src/plot/render/) and call that",
+    },
+  },
   create(context) {
     const { parts } = placeOf(context.filename);
     const inRender = parts[0] === "src" && parts[2] === "render";
@@ -81,6 +100,15 @@ export default tseslint.config(
   },
   {
     files: ["scripts/**/*.mjs"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly", setTimeout: "readonly", clearTimeout: "readonly" } },
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        URL: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+      },
+    },
   },
 );

@@ -7,7 +7,15 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-const flags = ["-std=c++17", "-O3", "-march=native", "-fopenmp", "-shared", "-fPIC", "-DNODE_GYP_MODULE_NAME=cnnlab_engine"];
+const flags = [
+  "-std=c++17",
+  "-O3",
+  "-march=native",
+  "-fopenmp",
+  "-shared",
+  "-fPIC",
+  "-DNODE_GYP_MODULE_NAME=cnnlab_engine",
+];
 
 function probe(command, args, options = {}) {
   const result = spawnSync(command, args, { encoding: "utf8", ...options });
@@ -16,7 +24,11 @@ function probe(command, args, options = {}) {
 
 /** Node-API headers: in Node's own install prefix (Linux packages and the official tarballs both ship them). */
 function nodeHeaders() {
-  const candidates = [join(dirname(process.execPath), "..", "include", "node"), "/usr/include/node", "/usr/local/include/node"];
+  const candidates = [
+    join(dirname(process.execPath), "..", "include", "node"),
+    "/usr/include/node",
+    "/usr/local/include/node",
+  ];
   return candidates.find((directory) => existsSync(join(directory, "node_api.h")));
 }
 
@@ -36,7 +48,9 @@ function compiles(cxx, directory, name, program, flags) {
   const result = probe(cxx, ["-std=c++17", test, ...flags, "-o", join(directory, name)]);
   rmSync(test, { force: true });
   rmSync(join(directory, name), { force: true });
-  return result.ok ? { ok: true } : { ok: false, why: result.stderr.split("\n").find((line) => /error/.test(line)) ?? "" };
+  return result.ok
+    ? { ok: true }
+    : { ok: false, why: result.stderr.split("\n").find((line) => /error/.test(line)) ?? "" };
 }
 
 /**
@@ -48,11 +62,17 @@ export function ensureNativeEngine(root, say) {
   const output = join(root, "build", "engine");
   const addon = join(output, "cnnlab_engine.node");
   const statusFile = join(output, "status.json");
-  const files = readdirSync(sources).filter((name) => /\.(cc|h)$/.test(name)).sort();
+  const files = readdirSync(sources)
+    .filter((name) => /\.(cc|h)$/.test(name))
+    .sort();
   const cxx = compiler();
   const hash = createHash("sha256");
   for (const name of files) hash.update(name).update(readFileSync(join(sources, name)));
-  hash.update(readFileSync(new URL(import.meta.url))).update(cxx?.command ?? "").update(cxx?.version ?? "no compiler").update(process.arch);
+  hash
+    .update(readFileSync(new URL(import.meta.url)))
+    .update(cxx?.command ?? "")
+    .update(cxx?.version ?? "no compiler")
+    .update(process.arch);
   const want = hash.digest("hex");
   mkdirSync(output, { recursive: true });
   if (existsSync(statusFile)) {
@@ -69,26 +89,58 @@ export function ensureNativeEngine(root, say) {
     say(line);
     return record({ built: false, why, fix, line });
   };
-  if (cxx === undefined) return notBuilt("no C++ compiler found", "install one (Debian/Ubuntu: sudo apt-get install build-essential)");
+  if (cxx === undefined)
+    return notBuilt("no C++ compiler found", "install one (Debian/Ubuntu: sudo apt-get install build-essential)");
   const headers = nodeHeaders();
-  if (headers === undefined) return notBuilt(`Node-API headers (node_api.h) not found beside ${process.execPath}`, "install Node.js with its headers (the official tarball, or Debian's nodejs package)");
+  if (headers === undefined)
+    return notBuilt(
+      `Node-API headers (node_api.h) not found beside ${process.execPath}`,
+      "install Node.js with its headers (the official tarball, or Debian's nodejs package)",
+    );
   // Homebrew's prefix on Apple silicon is not on the compiler's default paths.
   const extra = process.platform === "darwin" ? ["-I/opt/homebrew/include", "-L/opt/homebrew/lib"] : [];
-  const openMp = compiles(cxx.command, output, "openmp-probe", "#include <omp.h>\nint main() { return omp_get_max_threads() > 0 ? 0 : 1; }\n", [...extra, "-fopenmp"]);
-  if (!openMp.ok) return notBuilt(`${cxx.command} has no OpenMP (-fopenmp)`, "use GCC or an LLVM clang with libomp (macOS: brew install libomp llvm, then CXX=$(brew --prefix llvm)/bin/clang++)");
-  const oneDnn = compiles(cxx.command, output, "onednn-probe", "#include <oneapi/dnnl/dnnl.hpp>\nint main() { dnnl::engine e(dnnl::engine::kind::cpu, 0); return 0; }\n", [...extra, "-ldnnl"]);
+  const openMp = compiles(
+    cxx.command,
+    output,
+    "openmp-probe",
+    "#include <omp.h>\nint main() { return omp_get_max_threads() > 0 ? 0 : 1; }\n",
+    [...extra, "-fopenmp"],
+  );
+  if (!openMp.ok)
+    return notBuilt(
+      `${cxx.command} has no OpenMP (-fopenmp)`,
+      "use GCC or an LLVM clang with libomp (macOS: brew install libomp llvm, then CXX=$(brew --prefix llvm)/bin/clang++)",
+    );
+  const oneDnn = compiles(
+    cxx.command,
+    output,
+    "onednn-probe",
+    "#include <oneapi/dnnl/dnnl.hpp>\nint main() { dnnl::engine e(dnnl::engine::kind::cpu, 0); return 0; }\n",
+    [...extra, "-ldnnl"],
+  );
   if (!oneDnn.ok) return notBuilt("oneDNN not found", "sudo apt-get install libdnnl-dev (macOS: brew install onednn)");
   say("compiling the native engine (oneDNN + OpenMP kernels) for this processor...");
   const started = Date.now();
   // Written beside and renamed over the old one: a kernel or notebook that has the old one loaded keeps its copy
   // (overwriting a loaded shared library in place can crash the process using it).
   const fresh = `${addon}.${process.pid}.tmp`;
-  const compiled = probe(cxx.command, [...flags, ...extra, `-I${headers}`, ...files.filter((name) => name.endsWith(".cc")).map((name) => join(sources, name)), "-ldnnl", "-o", fresh]);
+  const compiled = probe(cxx.command, [
+    ...flags,
+    ...extra,
+    `-I${headers}`,
+    ...files.filter((name) => name.endsWith(".cc")).map((name) => join(sources, name)),
+    "-ldnnl",
+    "-o",
+    fresh,
+  ]);
   if (compiled.ok) renameSync(fresh, addon);
   else rmSync(fresh, { force: true });
   if (!compiled.ok) {
     process.stderr.write(compiled.stderr.split("\n").slice(0, 30).join("\n") + "\n");
-    return notBuilt("the C++ compiler failed on src/engine/native (first errors above)", "report the errors above as a cnnlab bug");
+    return notBuilt(
+      "the C++ compiler failed on src/engine/native (first errors above)",
+      "report the errors above as a cnnlab bug",
+    );
   }
   say(`native engine compiled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return record({ built: true, compiler: cxx.version });

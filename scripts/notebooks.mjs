@@ -27,7 +27,9 @@ if (fast) env.CNNLAB_FAST = "1";
 else delete env.CNNLAB_FAST;
 
 if (!existsSync(jupyter)) {
-  console.error("notebooks: .venv/bin/jupyter is missing; run `node scripts/setup.mjs` first (npm run notebooks does).");
+  console.error(
+    "notebooks: .venv/bin/jupyter is missing; run `node scripts/setup.mjs` first (npm run notebooks does).",
+  );
   process.exit(1);
 }
 
@@ -44,7 +46,11 @@ mkdirSync(output, { recursive: true });
 console.log(`Executing ${lessons.length} lesson(s) in ${fast ? "fast" : "full"} mode into ${output}`);
 
 function nbconvert(nbArgs) {
-  const result = spawnSync(jupyter, ["nbconvert", ...nbArgs], { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] });
+  const result = spawnSync(jupyter, ["nbconvert", ...nbArgs], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   return result.status === 0;
 }
 
@@ -55,8 +61,11 @@ for (const lesson of lessons) {
   console.log(`\n== ${stem}`);
   // The executed copy is written to build/ (never over the source); the kernel starts in the source's folder,
   // notebooks/, as when a student opens the lesson there.
-  const execution = spawnSync(python, [join(root, "scripts", "execute_notebook.py"), join(sources, lesson), join(output, `${stem}.ipynb`)],
-    { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] });
+  const execution = spawnSync(
+    python,
+    [join(root, "scripts", "execute_notebook.py"), join(sources, lesson), join(output, `${stem}.ipynb`)],
+    { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] },
+  );
   const ran = execution.status === 0;
   const seconds = (Date.now() - started) / 1000;
   const page = ran && nbconvert(["--to", "html", "--output-dir", output, join(output, `${stem}.ipynb`)]);
@@ -66,7 +75,9 @@ for (const lesson of lessons) {
 
 console.log(`\nLesson wall times (${fast ? "fast" : "full"} mode):`);
 for (const { stem, ran, page, seconds } of results) {
-  console.log(`  ${stem.padEnd(44)} ${seconds.toFixed(1).padStart(8)} s  ${ran ? (page ? "ok" : "executed, HTML failed") : "FAILED"}`);
+  console.log(
+    `  ${stem.padEnd(44)} ${seconds.toFixed(1).padStart(8)} s  ${ran ? (page ? "ok" : "executed, HTML failed") : "FAILED"}`,
+  );
 }
 const total = results.reduce((sum, { seconds }) => sum + seconds, 0);
 console.log(`  ${"total".padEnd(44)} ${total.toFixed(1).padStart(8)} s`);

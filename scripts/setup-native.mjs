@@ -9,7 +9,19 @@
 // Linux x86-64 only. Plain Node with no dependencies, like setup.mjs. Idempotent: a second run checks that the
 // engine loads and stops. It never replaces a tfjs-node that already works or that is a different version.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,7 +54,13 @@ function fail(lines) {
 
 function capture(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...options });
-  return { ok: !result.error && result.status === 0, status: result.status, stdout: result.stdout ?? "", stderr: result.stderr ?? "", error: result.error };
+  return {
+    ok: !result.error && result.status === 0,
+    status: result.status,
+    stdout: result.stdout ?? "",
+    stderr: result.stderr ?? "",
+    error: result.error,
+  };
 }
 
 function lastLines(text, count) {
@@ -99,7 +117,11 @@ function probeEngine() {
     return { ok: false, why: `it loaded but computed wrongly (${line})` };
   }
   const error = result.stdout.split("\n").find((l) => l.startsWith("PROBE-ERROR "));
-  const why = error ? error.slice("PROBE-ERROR ".length) : (output.split("\n").find((l) => /Error|error:|cannot|not found/.test(l)) ?? lastLines(output, 1)[0] ?? `exit status ${result.status}`);
+  const why = error
+    ? error.slice("PROBE-ERROR ".length)
+    : (output.split("\n").find((l) => /Error|error:|cannot|not found/.test(l)) ??
+      lastLines(output, 1)[0] ??
+      `exit status ${result.status}`);
   return { ok: false, why: why.trim() };
 }
 
@@ -135,18 +157,39 @@ function ensureNodeLink() {
 function installPackage() {
   const running = capture("pgrep", ["-fa", "npm (install|i|ci) "]);
   if (running.ok && running.stdout.trim() !== "") {
-    fail(["Another npm install is running in this machine; wait for it to finish, then run the command again.", running.stdout.trim()]);
+    fail([
+      "Another npm install is running in this machine; wait for it to finish, then run the command again.",
+      running.stdout.trim(),
+    ]);
   }
-  say(`installing @tensorflow/tfjs-node ${tfjsNodeVersion} and its dependencies without its download script (npm install --no-save --ignore-scripts)...`);
-  const npm = process.env.npm_execpath && existsSync(process.env.npm_execpath) ? [process.execPath, [process.env.npm_execpath]] : ["npm", []];
-  const result = capture(npm[0], [...npm[1], "install", "--no-save", "--ignore-scripts", "--no-audit", "--no-fund", `@tensorflow/tfjs-node@${tfjsNodeVersion}`]);
+  say(
+    `installing @tensorflow/tfjs-node ${tfjsNodeVersion} and its dependencies without its download script (npm install --no-save --ignore-scripts)...`,
+  );
+  const npm =
+    process.env.npm_execpath && existsSync(process.env.npm_execpath)
+      ? [process.execPath, [process.env.npm_execpath]]
+      : ["npm", []];
+  const result = capture(npm[0], [
+    ...npm[1],
+    "install",
+    "--no-save",
+    "--ignore-scripts",
+    "--no-audit",
+    "--no-fund",
+    `@tensorflow/tfjs-node@${tfjsNodeVersion}`,
+  ]);
   ensureNodeLink();
   if (!result.ok) {
     process.stderr.write(result.stderr);
     const unreachable = /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|network/i.test(result.stderr);
-    fail(unreachable
-      ? ["npm could not reach its registry to fetch @tensorflow/tfjs-node.", "Fix: check the network or proxy (npm config get registry / https-proxy), then run the command again."]
-      : ["npm could not install @tensorflow/tfjs-node (its error is above)."]);
+    fail(
+      unreachable
+        ? [
+            "npm could not reach its registry to fetch @tensorflow/tfjs-node.",
+            "Fix: check the network or proxy (npm config get registry / https-proxy), then run the command again.",
+          ]
+        : ["npm could not install @tensorflow/tfjs-node (its error is above)."],
+    );
   }
 }
 
@@ -157,15 +200,24 @@ function findPythonWithPip() {
     if (capture(candidate, ["-m", "pip", "--version"]).ok) return candidate;
   }
   const anyPython = ["python3", "python"].find((candidate) => capture(candidate, ["--version"]).ok);
-  fail(anyPython
-    ? [`${anyPython} has no pip, which fetches PyPI's tensorflow-cpu wheel (the source of the TensorFlow library).`,
-       "Fix: run `npm run setup` first (it creates .venv, which has pip), or on Debian/Ubuntu: sudo apt-get install -y python3-pip"]
-    : ["No python3 found on PATH; it is needed to fetch PyPI's tensorflow-cpu wheel and to run node-gyp.",
-       "Fix on Debian/Ubuntu: sudo apt-get install -y python3 python3-venv python3-pip   (macOS: brew install python)"]);
+  fail(
+    anyPython
+      ? [
+          `${anyPython} has no pip, which fetches PyPI's tensorflow-cpu wheel (the source of the TensorFlow library).`,
+          "Fix: run `npm run setup` first (it creates .venv, which has pip), or on Debian/Ubuntu: sudo apt-get install -y python3-pip",
+        ]
+      : [
+          "No python3 found on PATH; it is needed to fetch PyPI's tensorflow-cpu wheel and to run node-gyp.",
+          "Fix on Debian/Ubuntu: sudo apt-get install -y python3 python3-venv python3-pip   (macOS: brew install python)",
+        ],
+  );
 }
 
 function hasTensorflowFiles(tensorflowDir) {
-  return libraries.every((name) => existsSync(join(tensorflowDir, name))) && existsSync(join(tensorflowDir, "include", "tensorflow", "c", "c_api.h"));
+  return (
+    libraries.every((name) => existsSync(join(tensorflowDir, name))) &&
+    existsSync(join(tensorflowDir, "include", "tensorflow", "c", "c_api.h"))
+  );
 }
 
 // Returns the directory holding libtensorflow_cc.so.2, libtensorflow_framework.so.2 and include/.
@@ -174,8 +226,13 @@ function ensureTensorflowFiles() {
   if (useBenchVenv && existsSync(benchTensorflow)) {
     for (const pythonDir of readdirSync(benchTensorflow)) {
       const sitePackages = join(benchTensorflow, pythonDir, "site-packages");
-      if (existsSync(join(sitePackages, `tensorflow_cpu-${tensorflowVersion}.dist-info`)) && hasTensorflowFiles(join(sitePackages, "tensorflow"))) {
-        say(`using TensorFlow ${tensorflowVersion} from the bench's ${relative(root, join(sitePackages, "tensorflow"))} (no download)`);
+      if (
+        existsSync(join(sitePackages, `tensorflow_cpu-${tensorflowVersion}.dist-info`)) &&
+        hasTensorflowFiles(join(sitePackages, "tensorflow"))
+      ) {
+        say(
+          `using TensorFlow ${tensorflowVersion} from the bench's ${relative(root, join(sitePackages, "tensorflow"))} (no download)`,
+        );
         return join(sitePackages, "tensorflow");
       }
     }
@@ -191,32 +248,66 @@ function ensureTensorflowFiles() {
   mkdirSync(downloadDir, { recursive: true });
   say(`downloading PyPI's ${wheelName} wheel (about 275 MB) into ${relative(root, downloadDir)}...`);
   // The C library does not depend on the Python version, so ask for one fixed wheel whatever Python runs pip.
-  const pip = capture(python, ["-m", "pip", "download", "--disable-pip-version-check", "--no-deps", "--only-binary=:all:",
-    "--implementation", "cp", "--python-version", "3.11", "--abi", "cp311", "--platform", "manylinux_2_27_x86_64",
-    "--dest", downloadDir, wheelName], { stdio: ["ignore", "inherit", "pipe"] });
+  const pip = capture(
+    python,
+    [
+      "-m",
+      "pip",
+      "download",
+      "--disable-pip-version-check",
+      "--no-deps",
+      "--only-binary=:all:",
+      "--implementation",
+      "cp",
+      "--python-version",
+      "3.11",
+      "--abi",
+      "cp311",
+      "--platform",
+      "manylinux_2_27_x86_64",
+      "--dest",
+      downloadDir,
+      wheelName,
+    ],
+    { stdio: ["ignore", "inherit", "pipe"] },
+  );
   if (!pip.ok) {
     rmSync(downloadDir, { recursive: true, force: true });
     process.stderr.write(pip.stderr);
-    const unreachable = /Failed to establish a new connection|Could not fetch URL|NewConnectionError|Temporary failure in name resolution|No matching distribution found|ProxyError|timed out/i.test(pip.stderr);
-    fail(unreachable
-      ? [`pip could not fetch ${wheelName} from its package index.`,
-         "Fix: check the network or proxy (HTTPS_PROXY), or point pip at a reachable mirror with PIP_INDEX_URL, then run the command again."]
-      : [`pip download ${wheelName} failed (its error is above).`]);
+    const unreachable =
+      /Failed to establish a new connection|Could not fetch URL|NewConnectionError|Temporary failure in name resolution|No matching distribution found|ProxyError|timed out/i.test(
+        pip.stderr,
+      );
+    fail(
+      unreachable
+        ? [
+            `pip could not fetch ${wheelName} from its package index.`,
+            "Fix: check the network or proxy (HTTPS_PROXY), or point pip at a reachable mirror with PIP_INDEX_URL, then run the command again.",
+          ]
+        : [`pip download ${wheelName} failed (its error is above).`],
+    );
   }
-  const wheel = readdirSync(downloadDir).find((name) => name.startsWith(`tensorflow_cpu-${tensorflowVersion}-`) && name.endsWith(".whl"));
+  const wheel = readdirSync(downloadDir).find(
+    (name) => name.startsWith(`tensorflow_cpu-${tensorflowVersion}-`) && name.endsWith(".whl"),
+  );
   if (!wheel) fail([`pip reported success but no tensorflow_cpu-${tensorflowVersion} wheel is in ${downloadDir}.`]);
 
   say("unpacking the TensorFlow C library and headers from the wheel...");
   const partial = `${extractedDir}.partial`;
   rmSync(partial, { recursive: true, force: true });
-  const unzip = capture(python, ["-c", `
+  const unzip = capture(python, [
+    "-c",
+    `
 import sys, zipfile
 wanted = ("tensorflow/${libraries[0]}", "tensorflow/${libraries[1]}")
 with zipfile.ZipFile(sys.argv[1]) as wheel:
     for name in wheel.namelist():
         if name in wanted or name.startswith("tensorflow/include/"):
             wheel.extract(name, sys.argv[2])
-`, join(downloadDir, wheel), partial]);
+`,
+    join(downloadDir, wheel),
+    partial,
+  ]);
   if (!unzip.ok || !hasTensorflowFiles(join(partial, "tensorflow"))) {
     process.stderr.write(unzip.stderr);
     fail([`could not unpack the C library and headers from ${wheel} (the wheel's layout may have changed).`]);
@@ -232,23 +323,47 @@ function nodeGypPath() {
   const candidates = [process.env.npm_config_node_gyp];
   const npmCli = capture("npm", ["root", "-g"]);
   if (npmCli.ok) candidates.push(join(npmCli.stdout.trim(), "npm", "node_modules", "node-gyp", "bin", "node-gyp.js"));
-  candidates.push(join(dirname(process.execPath), "..", "lib", "node_modules", "npm", "node_modules", "node-gyp", "bin", "node-gyp.js"));
+  candidates.push(
+    join(
+      dirname(process.execPath),
+      "..",
+      "lib",
+      "node_modules",
+      "npm",
+      "node_modules",
+      "node-gyp",
+      "bin",
+      "node-gyp.js",
+    ),
+  );
   const found = candidates.find((candidate) => candidate && existsSync(candidate));
-  if (!found) fail(["node-gyp (which npm normally bundles) was not found.", "Fix: npm install -g node-gyp, then run the command again."]);
+  if (!found)
+    fail([
+      "node-gyp (which npm normally bundles) was not found.",
+      "Fix: npm install -g node-gyp, then run the command again.",
+    ]);
   return found;
 }
 
 function checkToolchain() {
   const compiler = process.env.CXX ?? "g++";
   if (!capture(compiler, ["--version"]).ok || !capture("make", ["--version"]).ok) {
-    fail([`A C++ compiler (${compiler}) and make are needed to compile tfjs-node's addon; one of them is missing.`,
-      "Fix on Debian/Ubuntu: sudo apt-get install -y build-essential   (macOS: xcode-select --install)"]);
+    fail([
+      `A C++ compiler (${compiler}) and make are needed to compile tfjs-node's addon; one of them is missing.`,
+      "Fix on Debian/Ubuntu: sudo apt-get install -y build-essential   (macOS: xcode-select --install)",
+    ]);
   }
   const gypPython = ["python3", "python"].find((candidate) => capture(candidate, ["--version"]).ok);
-  if (!gypPython) fail(["node-gyp needs python3 to generate the addon's makefiles.", "Fix on Debian/Ubuntu: sudo apt-get install -y python3"]);
+  if (!gypPython)
+    fail([
+      "node-gyp needs python3 to generate the addon's makefiles.",
+      "Fix on Debian/Ubuntu: sudo apt-get install -y python3",
+    ]);
   // node-gyp would download Node's headers from nodejs.org; use the ones installed with Node when there are some.
   const nodePrefix = dirname(dirname(process.execPath));
-  const localHeaders = existsSync(join(nodePrefix, "include", "node", "node_api.h")) && existsSync(join(nodePrefix, "include", "node", "common.gypi"));
+  const localHeaders =
+    existsSync(join(nodePrefix, "include", "node", "node_api.h")) &&
+    existsSync(join(nodePrefix, "include", "node", "common.gypi"));
   return { nodedir: localHeaders ? nodePrefix : undefined };
 }
 
@@ -259,7 +374,8 @@ function checkToolchain() {
 function fillDeps(tensorflowDir) {
   const deps = join(packageDir, "deps");
   const existing = existsSync(deps) ? readdirSync(deps) : [];
-  if (existing.length > 0 && !existsSync(markerFile)) say(`replacing ${relative(root, deps)}/ (${existing.join(", ")}), left by an earlier install that does not load`);
+  if (existing.length > 0 && !existsSync(markerFile))
+    say(`replacing ${relative(root, deps)}/ (${existing.join(", ")}), left by an earlier install that does not load`);
   rmSync(deps, { recursive: true, force: true });
   const lib = join(deps, "lib");
   mkdirSync(lib, { recursive: true });
@@ -285,16 +401,26 @@ function addonTarget() {
   const preGyp = requireFromPackage("@mapbox/node-pre-gyp");
   const target = preGyp.find(join(packageDir, "package.json"));
   const napi = /napi-v(\d+)/.exec(target);
-  if (!napi) fail([`node-pre-gyp names an unexpected addon path (${target}); cannot tell which N-API version to build.`]);
+  if (!napi)
+    fail([`node-pre-gyp names an unexpected addon path (${target}); cannot tell which N-API version to build.`]);
   return { target, napiVersion: napi[1] };
 }
 
 function buildAddon(nodedir) {
   const { target, napiVersion } = addonTarget();
   const nodeGyp = nodeGypPath();
-  const args = [nodeGyp, "rebuild", ...(nodedir ? [`--nodedir=${nodedir}`] : []), "--",
-    "-Dmodule_name=tfjs_binding", `-Dmodule_path=${dirname(target)}`, `-Dnapi_build_version=${napiVersion}`];
-  say(`compiling tfjs-node's addon (N-API ${napiVersion}) with node-gyp${nodedir ? ` against Node's headers in ${nodedir}/include/node` : ""}...`);
+  const args = [
+    nodeGyp,
+    "rebuild",
+    ...(nodedir ? [`--nodedir=${nodedir}`] : []),
+    "--",
+    "-Dmodule_name=tfjs_binding",
+    `-Dmodule_path=${dirname(target)}`,
+    `-Dnapi_build_version=${napiVersion}`,
+  ];
+  say(
+    `compiling tfjs-node's addon (N-API ${napiVersion}) with node-gyp${nodedir ? ` against Node's headers in ${nodedir}/include/node` : ""}...`,
+  );
   const log = join(cacheDir, "node-gyp.log");
   mkdirSync(cacheDir, { recursive: true });
   const result = capture(process.execPath, args, { cwd: packageDir, env: { ...process.env, JOBS: "2" } });
@@ -320,31 +446,56 @@ try {
   checkPlatform();
   const found = inspectInstalled();
   if (found.state === "ours-working") {
-    say(`@tensorflow/tfjs-node ${found.version} already works (built by this script against TensorFlow ${found.marker.tensorflow}, ` +
-      `checked with a conv net training step in ${(found.probe.ms / 1000).toFixed(1)} s); nothing to do`);
+    say(
+      `@tensorflow/tfjs-node ${found.version} already works (built by this script against TensorFlow ${found.marker.tensorflow}, ` +
+        `checked with a conv net training step in ${(found.probe.ms / 1000).toFixed(1)} s); nothing to do`,
+    );
   } else if (found.state === "theirs-working") {
-    say(`@tensorflow/tfjs-node ${found.version} is already installed and works (not set up by this script); leaving it as it is`);
+    say(
+      `@tensorflow/tfjs-node ${found.version} is already installed and works (not set up by this script); leaving it as it is`,
+    );
   } else {
     if (found.state === "absent") installPackage();
-    else say(`@tensorflow/tfjs-node ${found.version} is installed but does not load (${found.why}); rebuilding its addon`);
+    else
+      say(`@tensorflow/tfjs-node ${found.version} is installed but does not load (${found.why}); rebuilding its addon`);
     const { nodedir } = checkToolchain();
     const tensorflowDir = ensureTensorflowFiles();
     fillDeps(tensorflowDir);
     // Marked before building, so that a later run knows this tfjs-node is ours to rebuild even if this one stops.
-    const marker = { tfjsNode: tfjsNodeVersion, tensorflow: tensorflowVersion, source: `PyPI ${wheelName}`, verified: false };
+    const marker = {
+      tfjsNode: tfjsNodeVersion,
+      tensorflow: tensorflowVersion,
+      source: `PyPI ${wheelName}`,
+      verified: false,
+    };
     writeFileSync(markerFile, JSON.stringify(marker, null, 2) + "\n");
     const addon = buildAddon(nodedir);
     say("checking that it loads and trains a small conv net...");
     const probe = probeEngine();
     if (!probe.ok) {
-      fail([`the addon was built but tfjs-node still does not work: ${probe.why}`,
-        `Build log: ${relative(root, join(cacheDir, "node-gyp.log"))}. To go back to the wasm engine: npm uninstall --no-save @tensorflow/tfjs-node`]);
+      fail([
+        `the addon was built but tfjs-node still does not work: ${probe.why}`,
+        `Build log: ${relative(root, join(cacheDir, "node-gyp.log"))}. To go back to the wasm engine: npm uninstall --no-save @tensorflow/tfjs-node`,
+      ]);
     }
-    writeFileSync(markerFile, JSON.stringify({ ...marker, verified: true, addon: relative(packageDir, addon), builtAt: new Date().toISOString() }, null, 2) + "\n");
-    say(`@tensorflow/tfjs-node ${tfjsNodeVersion} now runs on TensorFlow ${tensorflowVersion} (from PyPI's tensorflow-cpu wheel)`);
+    writeFileSync(
+      markerFile,
+      JSON.stringify(
+        { ...marker, verified: true, addon: relative(packageDir, addon), builtAt: new Date().toISOString() },
+        null,
+        2,
+      ) + "\n",
+    );
+    say(
+      `@tensorflow/tfjs-node ${tfjsNodeVersion} now runs on TensorFlow ${tensorflowVersion} (from PyPI's tensorflow-cpu wheel)`,
+    );
   }
-  say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s; useBestBackend() picks "tensorflow" where the native engine is not built; CNNLAB_BACKEND=tensorflow forces it.`);
-  say("note: `npm ci` (or an npm install that rebuilds node_modules) removes it again; rerun `npm run setup:native` then (it reuses the cached TensorFlow).");
+  say(
+    `done in ${((Date.now() - started) / 1000).toFixed(1)} s; useBestBackend() picks "tensorflow" where the native engine is not built; CNNLAB_BACKEND=tensorflow forces it.`,
+  );
+  say(
+    "note: `npm ci` (or an npm install that rebuilds node_modules) removes it again; rerun `npm run setup:native` then (it reuses the cached TensorFlow).",
+  );
 } catch (error) {
   if (error instanceof SetupError) {
     console.error(error.message);

@@ -4,7 +4,17 @@
 // Every step is skipped when its inputs have not changed since it last succeeded, so a second run takes seconds.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, lstatSync, writeFileSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  lstatSync,
+  writeFileSync,
+  rmSync,
+} from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureNativeEngine } from "./native-engine.mjs";
@@ -87,7 +97,9 @@ function ensureNodeModules() {
     writeFileSync(stamp, want + "\n");
   }
   if (!existsSync(join(root, "node_modules", "@tensorflow", "tfjs-node", "package.json"))) {
-    say("optional TensorFlow engine @tensorflow/tfjs-node is not installed (its install downloads libtensorflow; cnnlab's own native engine does not need it) — `npm run setup:native` builds it from PyPI's TensorFlow");
+    say(
+      "optional TensorFlow engine @tensorflow/tfjs-node is not installed (its install downloads libtensorflow; cnnlab's own native engine does not need it) — `npm run setup:native` builds it from PyPI's TensorFlow",
+    );
   }
   // Notebooks anywhere under the repo import the library by its package name; node resolves that through this link.
   const link = join(root, "node_modules", "cnnlab");
@@ -171,7 +183,10 @@ function ensureVenv() {
   if (pip.status !== 0) {
     const err = pip.stderr ?? "";
     process.stderr.write(err);
-    const unreachable = /Failed to establish a new connection|Could not fetch URL|NewConnectionError|Temporary failure in name resolution|No matching distribution found|ProxyError|timed out/i.test(err);
+    const unreachable =
+      /Failed to establish a new connection|Could not fetch URL|NewConnectionError|Temporary failure in name resolution|No matching distribution found|ProxyError|timed out/i.test(
+        err,
+      );
     fail(
       unreachable
         ? [

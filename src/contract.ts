@@ -64,7 +64,10 @@ export interface KernelComm {
 
 /** The kernel's comm access: frontend-opened comms reach registered targets; the kernel opens its own. */
 export interface KernelComms {
-  registerTarget(name: string, handler: (comm: KernelComm, data: Record<string, unknown>) => void | Promise<void>): void;
+  registerTarget(
+    name: string,
+    handler: (comm: KernelComm, data: Record<string, unknown>) => void | Promise<void>,
+  ): void;
   unregisterTarget(name: string): void;
   open(targetName: string, data?: Record<string, unknown>, metadata?: Record<string, unknown>): KernelComm;
 }

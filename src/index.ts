@@ -30,7 +30,15 @@ export type { CnnOptions } from "./models";
 
 // Plots: plotly figures.
 export {
-  linePlot, scatterPlot, barPlot, histogramPlot, heatmapPlot, confusionMatrixPlot, subplots, liveFigure, Figure,
+  linePlot,
+  scatterPlot,
+  barPlot,
+  histogramPlot,
+  heatmapPlot,
+  confusionMatrixPlot,
+  subplots,
+  liveFigure,
+  Figure,
 } from "./plot";
 
 // Inspect: looking inside a trained network.
@@ -42,5 +50,15 @@ export type { TrainOptions, TrainingHistory, Evaluation, SweepRow } from "./trai
 
 // Widgets: explorers with sliders and drop-down lists.
 export {
-  interact, IntSlider, FloatSlider, Dropdown, ToggleButtons, Checkbox, Text, HTML, HBox, VBox, Output,
+  interact,
+  IntSlider,
+  FloatSlider,
+  Dropdown,
+  ToggleButtons,
+  Checkbox,
+  Text,
+  HTML,
+  HBox,
+  VBox,
+  Output,
 } from "./widgets";

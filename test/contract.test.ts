@@ -53,12 +53,21 @@ describe("contract: the kernel and the library agree on the display protocol and
     contract.kernelHost()!.display(picture, { id: "p", metadata: { "image/png": { width: 10 } } });
     contract.kernelHost()!.display(picture, { id: "p" });
     await host.flush();
-    assert.deepEqual(sent.map(({ id, update }) => ({ id, update })), [{ id: "p", update: false }, { id: "p", update: true }]);
+    assert.deepEqual(
+      sent.map(({ id, update }) => ({ id, update })),
+      [
+        { id: "p", update: false },
+        { id: "p", update: true },
+      ],
+    );
     assert.deepEqual(sent[0].bundle, {
       data: { "text/plain": "a picture", "image/png": "iVBORw0KGgo=" },
       metadata: { "image/png": { width: 10 } },
     });
-    assert.deepEqual(await host.format(picture), { data: { "text/plain": "a picture", "image/png": "iVBORw0KGgo=" }, metadata: {} });
+    assert.deepEqual(await host.format(picture), {
+      data: { "text/plain": "a picture", "image/png": "iVBORw0KGgo=" },
+      metadata: {},
+    });
   });
 
   it("the cells' declared display options are the contract's DisplayOptions", () => {

@@ -15,9 +15,10 @@ function sourceFiles(folder: string): string[] {
 
 /** "@scope/name/sub" → "@scope/name", "name/sub" → "name"; relative paths and Node's own modules → undefined. */
 function packageOf(specifier: string): string | undefined {
-  if (specifier.startsWith(".") || specifier.startsWith("node:") || builtinModules.includes(specifier.split("/")[0])) return undefined;
-  const parts = specifier.split("/");
-  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+  // npm's package-name grammar; anything else (a path, a template in a message string) is no package.
+  const name = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*(?=\/|$)/.exec(specifier)?.[0];
+  if (name === undefined || specifier.startsWith("node:") || builtinModules.includes(name)) return undefined;
+  return name;
 }
 
 describe("package.json declares every package the code imports", () => {
@@ -36,7 +37,8 @@ describe("package.json declares every package the code imports", () => {
         for (const match of readFileSync(file, "utf8").matchAll(pattern)) {
           const name = packageOf(match[1]);
           const typesOnly = `@types/${name?.replace(/^@(.*)\//, "$1__")}`;
-          if (name !== undefined && name !== "cnnlab" && !declared.has(name) && !declared.has(typesOnly)) undeclared.push(`${name} (${file.slice(root.length + 1)})`);
+          if (name !== undefined && name !== "cnnlab" && !declared.has(name) && !declared.has(typesOnly))
+            undeclared.push(`${name} (${file.slice(root.length + 1)})`);
         }
       }
     }

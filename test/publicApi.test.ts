@@ -8,19 +8,60 @@ const root = join(__dirname, "..", "..");
 // list in the same change (and the lessons and README that use it); plumbing belongs in "cnnlab/internal".
 const PUBLIC_API: Record<string, { values: string[]; types?: string[] }> = {
   "engine and settings": { values: ["useBestBackend", "fastMode", "version"] },
-  display: { values: ["display", "show", "showImages", "showFilters", "showFeatureMaps", "table", "numericTable", "progress"], types: ["Displayable"] },
+  display: {
+    values: ["display", "show", "showImages", "showFilters", "showFeatureMaps", "table", "numericTable", "progress"],
+    types: ["Displayable"],
+  },
   data: { values: ["mnist", "fashionMnist", "syntheticShapes", "ImageDataset", "SeededRandom"] },
-  models: { values: ["lenet5", "cnn", "summary", "layerGeometry", "groupNormalization", "instanceNormalization"], types: ["CnnOptions"] },
-  plot: { values: ["linePlot", "scatterPlot", "barPlot", "histogramPlot", "heatmapPlot", "confusionMatrixPlot", "subplots", "liveFigure", "Figure"] },
+  models: {
+    values: ["lenet5", "cnn", "summary", "layerGeometry", "groupNormalization", "instanceNormalization"],
+    types: ["CnnOptions"],
+  },
+  plot: {
+    values: [
+      "linePlot",
+      "scatterPlot",
+      "barPlot",
+      "histogramPlot",
+      "heatmapPlot",
+      "confusionMatrixPlot",
+      "subplots",
+      "liveFigure",
+      "Figure",
+    ],
+  },
   inspect: { values: ["activations", "gradientNorms", "receptiveField"] },
-  train: { values: ["train", "evaluate", "sweep"], types: ["TrainOptions", "TrainingHistory", "Evaluation", "SweepRow"] },
-  widgets: { values: ["interact", "IntSlider", "FloatSlider", "Dropdown", "ToggleButtons", "Checkbox", "Text", "HTML", "HBox", "VBox", "Output"] },
+  train: {
+    values: ["train", "evaluate", "sweep"],
+    types: ["TrainOptions", "TrainingHistory", "Evaluation", "SweepRow"],
+  },
+  widgets: {
+    values: [
+      "interact",
+      "IntSlider",
+      "FloatSlider",
+      "Dropdown",
+      "ToggleButtons",
+      "Checkbox",
+      "Text",
+      "HTML",
+      "HBox",
+      "VBox",
+      "Output",
+    ],
+  },
 };
 
 /** The names src/index.ts exports, as the type checker sees them: values and type-only names. */
 function exportedNames(): { values: string[]; types: string[]; undocumented: string[] } {
   const entry = join(root, "src", "index.ts");
-  const program = ts.createProgram([entry], { strict: true, esModuleInterop: true, resolveJsonModule: true, skipLibCheck: true, noEmit: true });
+  const program = ts.createProgram([entry], {
+    strict: true,
+    esModuleInterop: true,
+    resolveJsonModule: true,
+    skipLibCheck: true,
+    noEmit: true,
+  });
   const checker = program.getTypeChecker();
   const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
   const values: string[] = [];
@@ -28,7 +69,8 @@ function exportedNames(): { values: string[]; types: string[]; undocumented: str
   const undocumented: string[] = [];
   for (const symbol of checker.getExportsOfModule(moduleSymbol)) {
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-    const typeOnly = symbol.declarations?.some((declaration) => ts.isTypeOnlyImportOrExportDeclaration(declaration)) ||
+    const typeOnly =
+      symbol.declarations?.some((declaration) => ts.isTypeOnlyImportOrExportDeclaration(declaration)) ||
       !(target.flags & ts.SymbolFlags.Value);
     (typeOnly ? types : values).push(symbol.name);
     if (ts.displayPartsToString(target.getDocumentationComment(checker)).trim() === "") undocumented.push(symbol.name);
@@ -50,12 +92,19 @@ describe("the public API", function () {
     assert.deepEqual(undocumented, [], "public names without TSDoc");
     assert.ok(expected.values.length + expected.types.length <= 55, "the public API grew past about fifty names");
     const runtime = Object.keys(require(join(root, "dist", "src", "index.js"))).sort();
-    assert.deepEqual(runtime, expected.values, "what require(\"cnnlab\") gives at run time");
+    assert.deepEqual(runtime, expected.values, 'what require("cnnlab") gives at run time');
   });
 
-  it("\"cnnlab/internal\" still reaches the plumbing the public entry leaves out", () => {
+  it('"cnnlab/internal" still reaches the plumbing the public entry leaves out', () => {
     const internal = require(join(root, "dist", "src", "internal.js"));
-    for (const name of ["JUPYTER_DISPLAY", "kernelHost", "registerModelDisplay", "downloadVerified", "NativeTrainingStep", "configKey"]) {
+    for (const name of [
+      "JUPYTER_DISPLAY",
+      "kernelHost",
+      "registerModelDisplay",
+      "downloadVerified",
+      "NativeTrainingStep",
+      "configKey",
+    ]) {
       assert.ok(name in internal, `${name} missing from cnnlab/internal`);
     }
   });

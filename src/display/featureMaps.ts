@@ -53,7 +53,9 @@ export function featureMapGrid(data: TensorData, options: ShowFeatureMapsOptions
   }
   const [height, width, channels] = example.shape;
   if (options.labels !== undefined && options.labels.length !== channels) {
-    throw new RangeError(`showFeatureMaps(): labels has ${options.labels.length} entries but there are ${channels} maps`);
+    throw new RangeError(
+      `showFeatureMaps(): labels has ${options.labels.length} entries but there are ${channels} maps`,
+    );
   }
   const stats = statistics(example.values);
   const colormap = chooseColormap(options.colormap, stats, "viridis");
@@ -63,7 +65,7 @@ export function featureMapGrid(data: TensorData, options: ShowFeatureMapsOptions
   const tiles: GridTile[] = [];
   for (let c = 0; c < shown; c++) {
     const raster = channelOf({ height, width, channels, values: example.values }, c);
-    const range = shared ? sharedRange : options.range ?? dataRange(statistics(raster.values), colormap);
+    const range = shared ? sharedRange : (options.range ?? dataRange(statistics(raster.values), colormap));
     tiles.push({ raster, range, label: options.labels?.[c] ?? String(c) });
   }
   if (shown < channels) notes.push(`showing ${shown} of ${channels} maps`);

@@ -36,7 +36,10 @@ export interface ShowFiltersOptions extends ImageOptions {
  * showFilters(model, { layer: "C1" })   // LeNet's six 5×5 first-layer filters
  * ```
  */
-export function showFilters(source: Tensor | tf.layers.Layer | tf.LayersModel, options: ShowFiltersOptions = {}): ImageGrid {
+export function showFilters(
+  source: Tensor | tf.layers.Layer | tf.LayersModel,
+  options: ShowFiltersOptions = {},
+): ImageGrid {
   if (!(source instanceof tf.LayersModel || source instanceof tf.layers.Layer)) {
     const data = readTensor(source, "showFilters");
     expectRank(data, [4], "showFilters", "[kh,kw,inChannels,outChannels] (a conv2d kernel)");
@@ -46,11 +49,14 @@ export function showFilters(source: Tensor | tf.layers.Layer | tf.LayersModel, o
   const layer = source instanceof tf.LayersModel ? convolutionLayer(source, options.layer) : source;
   const kernel = layer.getWeights().find((weight) => weight.rank === 4);
   if (!kernel) {
-    throw new Error(`showFilters: layer "${layer.name}" (${layer.getClassName()}) has no convolution kernel ` +
-      "[kh,kw,in,out]; pick a Conv2D layer");
+    throw new Error(
+      `showFilters: layer "${layer.name}" (${layer.getClassName()}) has no convolution kernel ` +
+        "[kh,kw,in,out]; pick a Conv2D layer",
+    );
   }
   const [kernelHeight, kernelWidth, inChannels, outChannels] = kernel.shape;
-  const title = `${layer.name}: ${outChannels} filters ${kernelHeight}×${kernelWidth} over ${inChannels} input ` +
+  const title =
+    `${layer.name}: ${outChannels} filters ${kernelHeight}×${kernelWidth} over ${inChannels} input ` +
     `channel${inChannels === 1 ? "" : "s"}`;
   return showFilters(kernel, { title, ...options });
 }
@@ -63,8 +69,10 @@ function convolutionLayer(model: tf.LayersModel, wanted: string | number | undef
   }
   const found = typeof wanted === "number" ? model.layers[wanted] : model.layers.find((layer) => layer.name === wanted);
   if (!found) {
-    throw new Error(`showFilters: the model has no layer ${typeof wanted === "number" ? `at index ${wanted}` : `"${wanted}"`}; ` +
-      `its layers are ${model.layers.map((layer) => layer.name).join(", ")}`);
+    throw new Error(
+      `showFilters: the model has no layer ${typeof wanted === "number" ? `at index ${wanted}` : `"${wanted}"`}; ` +
+        `its layers are ${model.layers.map((layer) => layer.name).join(", ")}`,
+    );
   }
   return found;
 }
@@ -73,7 +81,10 @@ function convolutionLayer(model: tf.LayersModel, wanted: string | number | undef
 export function filterGrid(data: TensorData, options: ShowFiltersOptions): ImageGrid {
   const [kernelHeight, kernelWidth, inChannels, outChannels] = data.shape;
   const { inputChannel } = options;
-  if (inputChannel !== undefined && !(Number.isInteger(inputChannel) && inputChannel >= 0 && inputChannel < inChannels)) {
+  if (
+    inputChannel !== undefined &&
+    !(Number.isInteger(inputChannel) && inputChannel >= 0 && inputChannel < inChannels)
+  ) {
     throw new RangeError(`showFilters(): inputChannel must be an integer in 0..${inChannels - 1}, got ${inputChannel}`);
   }
   const stats = statistics(data.values);

@@ -60,10 +60,7 @@ export function layerTable(model: LayersModel): Table {
   }));
   const total = attempt(() => model.countParams());
   const trainable = attempt(() =>
-    model.trainableWeights.reduce(
-      (sum, weight) => sum + weight.shape.reduce((a: number, b) => a * (b ?? 1), 1),
-      0,
-    ),
+    model.trainableWeights.reduce((sum, weight) => sum + weight.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0),
   );
   const title =
     `${model.name}: ${rows.length} layer${rows.length === 1 ? "" : "s"}` +

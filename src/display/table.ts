@@ -69,7 +69,8 @@ export function table(
   const count = Math.max(columns?.length ?? 0, ...cells.map((row) => row.length));
   const numeric = Array.from(
     { length: count },
-    (_, i) => cells.length > 0 && cells.every((row) => typeof row[i] === "number" || row[i] === undefined || row[i] === null),
+    (_, i) =>
+      cells.length > 0 && cells.every((row) => typeof row[i] === "number" || row[i] === undefined || row[i] === null),
   );
   const content = {
     columns,
@@ -118,8 +119,12 @@ export function numericTable(tensor: Tensor, options: NumericTableOptions = {}):
     const { row, col, height, width } = highlight;
     const valid =
       [row, col, height, width].every(Number.isInteger) &&
-      row >= 0 && col >= 0 && height >= 1 && width >= 1 &&
-      row + height <= rows && col + width <= columns;
+      row >= 0 &&
+      col >= 0 &&
+      height >= 1 &&
+      width >= 1 &&
+      row + height <= rows &&
+      col + width <= columns;
     if (!valid) {
       throw new RangeError(
         `numericTable(): highlight ${JSON.stringify(highlight)} does not fit in a ${rows}×${columns} matrix ` +

@@ -12,7 +12,9 @@ export function isTensor(value: unknown): value is Tensor {
   if (value instanceof Tensor) return true;
   if (value === null || typeof value !== "object") return false;
   const candidate = value as Partial<Tensor>;
-  return Array.isArray(candidate.shape) && typeof candidate.dtype === "string" && typeof candidate.dataSync === "function";
+  return (
+    Array.isArray(candidate.shape) && typeof candidate.dtype === "string" && typeof candidate.dataSync === "function"
+  );
 }
 
 /** Describes a value for an error message: "a number", "an array of 3", "a Tensor of rank 5 [..]". */
@@ -39,7 +41,9 @@ export function readTensor(value: unknown, caller: string): TensorData {
     throw new Error(`${caller}(): the tensor [${value.shape.join(",")}] was disposed; show it before disposing it`);
   }
   if (value.dtype === "string" || value.dtype === "complex64") {
-    throw new TypeError(`${caller}() draws numbers; got a ${value.dtype} tensor. Convert it with tf.cast(x, "float32")`);
+    throw new TypeError(
+      `${caller}() draws numbers; got a ${value.dtype} tensor. Convert it with tf.cast(x, "float32")`,
+    );
   }
   const values = value.dataSync() as Float32Array | Int32Array | Uint8Array;
   return { shape: value.shape.slice(), dtype: value.dtype, values };
@@ -59,6 +63,8 @@ export function expectRank(data: TensorData, ranks: number[], caller: string, la
 /** Throws a clear error when the tensor has no values (a 0 in its shape): there is nothing to draw. */
 export function expectNonEmpty(data: TensorData, caller: string): void {
   if (data.values.length === 0) {
-    throw new RangeError(`${caller}(): the tensor [${data.shape.join(",")}] is empty (a 0 in its shape); nothing to draw`);
+    throw new RangeError(
+      `${caller}(): the tensor [${data.shape.join(",")}] is empty (a 0 in its shape); nothing to draw`,
+    );
   }
 }

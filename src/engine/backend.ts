@@ -75,14 +75,13 @@ export function useBestBackend(options: UseBestBackendOptions = {}): Promise<Bac
     );
   }
   if (pending !== undefined && (wanted === undefined || wanted === active?.name)) {
-    if (options.threads !== undefined && active?.name === "native") return pending.then((info) => withNativeThreads(info, options.threads!, options.quiet === true));
+    if (options.threads !== undefined && active?.name === "native")
+      return pending.then((info) => withNativeThreads(info, options.threads!, options.quiet === true));
     return pending;
   }
   const previous = pending ?? Promise.resolve(undefined);
   // Chain after any selection in flight so two concurrent calls never initialise backends at the same time.
-  pending = previous
-    .catch(() => undefined)
-    .then(() => selectBackend(wanted, options.quiet === true, options.threads));
+  pending = previous.catch(() => undefined).then(() => selectBackend(wanted, options.quiet === true, options.threads));
   pending.catch(() => {
     pending = undefined;
   });
@@ -102,7 +101,11 @@ export function activeNativeBinding(): NativeBinding | undefined {
   return active?.name === "native" && tf.getBackend() === "wasm" ? nativeBinding : undefined;
 }
 
-async function selectBackend(argument: BackendName | undefined, quiet: boolean, threads: number | undefined): Promise<BackendInfo> {
+async function selectBackend(
+  argument: BackendName | undefined,
+  quiet: boolean,
+  threads: number | undefined,
+): Promise<BackendInfo> {
   const fromEnvironment = forcedBackend();
   const forced = argument ?? fromEnvironment.name;
   const notes: string[] = [];
@@ -140,7 +143,8 @@ async function selectBackend(argument: BackendName | undefined, quiet: boolean, 
 
   let reason: string;
   if (forced !== undefined && chosen.name === forced) {
-    reason = argument !== undefined ? `asked for by useBestBackend({ backend: "${forced}" })` : `CNNLAB_BACKEND=${forced}`;
+    reason =
+      argument !== undefined ? `asked for by useBestBackend({ backend: "${forced}" })` : `CNNLAB_BACKEND=${forced}`;
   } else {
     reason = failures.join("; ");
   }
@@ -205,9 +209,15 @@ async function tryTensorflow(): Promise<Attempt> {
     process.env.TF_CPP_MIN_LOG_LEVEL ??= "1";
     require("@tensorflow/tfjs-node");
   } catch (error) {
-    return { ok: false, why: isModuleMissing(error, "@tensorflow/tfjs-node") ? "tfjs-node not installed" : `tfjs-node failed to load (${firstLine(error)})` };
+    return {
+      ok: false,
+      why: isModuleMissing(error, "@tensorflow/tfjs-node")
+        ? "tfjs-node not installed"
+        : `tfjs-node failed to load (${firstLine(error)})`,
+    };
   }
-  if (!(await setBackendQuietly("tensorflow"))) return { ok: false, why: "tfjs-node loaded but its backend did not start" };
+  if (!(await setBackendQuietly("tensorflow")))
+    return { ok: false, why: "tfjs-node loaded but its backend did not start" };
   return { ok: true, info: { name: "tensorflow", simd: false, threads: 0, reason: "" } };
 }
 

@@ -26,7 +26,10 @@ export interface WasmThreadsPreparation {
  * The backend's C++ side also caps its pool at half the cores Node reports, so `os.cpus()` counts every core twice
  * for that moment. If anything is not as expected, threads stay off and the single-threaded SIMD build is used as before.
  */
-export function prepareWasmThreads(wasm: typeof import("@tensorflow/tfjs-backend-wasm"), threads?: number): WasmThreadsPreparation {
+export function prepareWasmThreads(
+  wasm: typeof import("@tensorflow/tfjs-backend-wasm"),
+  threads?: number,
+): WasmThreadsPreparation {
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
   const off = (reason: string): WasmThreadsPreparation => ({ requested: 1, reason, finish: () => undefined });
   if (threads !== undefined && threads <= 1) return off("one thread asked for");
@@ -55,18 +58,22 @@ export function prepareWasmThreads(wasm: typeof import("@tensorflow/tfjs-backend
       if (text.startsWith("var WasmBackendModuleThreadedSimd")) {
         factoryPath = path.join(folder, "tfjs-backend-wasm-threaded-simd.js");
         // The factory's source was cut out of tfjs's rollup bundle, where Node's modules have generated names.
-        const bundledModules = 'var require$$0 = require("fs"), require$$1 = require("path"), require$$3 = require("perf_hooks"), require$$4 = require("os"), commonjsGlobal = globalThis;\n';
+        const bundledModules =
+          'var require$$0 = require("fs"), require$$1 = require("path"), require$$3 = require("perf_hooks"), require$$4 = require("os"), commonjsGlobal = globalThis;\n';
         fs.writeFileSync(factoryPath, bundledModules + text);
       }
     }
     return blob;
   }
-  const workerImport = /if\(typeof e\.data\.urlOrBlob=="string"\)\{importScripts\(e\.data\.urlOrBlob\)\}else\{var objectUrl=URL\.createObjectURL\(e\.data\.urlOrBlob\);importScripts\(objectUrl\);URL\.revokeObjectURL\(objectUrl\)\}/;
+  const workerImport =
+    /if\(typeof e\.data\.urlOrBlob=="string"\)\{importScripts\(e\.data\.urlOrBlob\)\}else\{var objectUrl=URL\.createObjectURL\(e\.data\.urlOrBlob\);importScripts\(objectUrl\);URL\.revokeObjectURL\(objectUrl\)\}/;
   const createObjectURL = (object: Blob): string => {
     const text = texts.get(object);
-    if (text === undefined || factoryPath === undefined || !workerImport.test(text)) return originalCreateObjectURL(object);
+    if (text === undefined || factoryPath === undefined || !workerImport.test(text))
+      return originalCreateObjectURL(object);
     const workerPath = path.join(folder, "tfjs-backend-wasm-threaded-simd.worker.js");
-    if (!fs.existsSync(workerPath)) fs.writeFileSync(workerPath, text.replace(workerImport, `importScripts(${JSON.stringify(factoryPath)});`));
+    if (!fs.existsSync(workerPath))
+      fs.writeFileSync(workerPath, text.replace(workerImport, `importScripts(${JSON.stringify(factoryPath)});`));
     return workerPath;
   };
 
@@ -92,9 +99,12 @@ export function prepareWasmThreads(wasm: typeof import("@tensorflow/tfjs-backend
       // Emscripten's pthread workers are ref'd Node workers: they would keep a finished script running forever.
       // The registry, not tf.findBackend: that would start initialising the backend again if it failed.
       const registry = tf.engine().registry as Record<string, unknown>;
-      const backend = registry["wasm"] as { wasm?: { PThread?: { unusedWorkers: Worker[]; runningWorkers: Worker[] } } } | undefined;
+      const backend = registry["wasm"] as
+        { wasm?: { PThread?: { unusedWorkers: Worker[]; runningWorkers: Worker[] } } } | undefined;
       const pool = backend?.wasm?.PThread;
-      if (pool !== undefined) for (const worker of [...pool.unusedWorkers, ...pool.runningWorkers]) (worker as unknown as { unref(): void }).unref();
+      if (pool !== undefined)
+        for (const worker of [...pool.unusedWorkers, ...pool.runningWorkers])
+          (worker as unknown as { unref(): void }).unref();
       // Emscripten's runtime starts only after every worker of its pool of 8 has loaded both files, and we ask for
       // at most 8 threads, so no worker reads them again.
       fs.rmSync(folder, { recursive: true, force: true });

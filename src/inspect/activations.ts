@@ -25,7 +25,9 @@ export class Activations {
     if (!entry) throw new Error(`activations: no layer "${layer}"; have ${this.layers.map((l) => l.layer).join(", ")}`);
     const values = entry.values.rank === 1 ? entry.values.reshape([1, entry.values.shape[0], 1]) : entry.values;
     try {
-      return showFeatureMaps(values, { title: `${entry.layer} (${entry.className}) [${entry.values.shape.join(",")}]` });
+      return showFeatureMaps(values, {
+        title: `${entry.layer} (${entry.className}) [${entry.values.shape.join(",")}]`,
+      });
     } finally {
       if (values !== entry.values) values.dispose();
     }
@@ -45,9 +47,12 @@ export class Activations {
     if (shown.length === 1) {
       return { ...this.maps(shown[0].layer)[JUPYTER_DISPLAY](), "text/plain": this.toString() };
     }
-    const html = captionedPicturesHtml(shown.map((l) => ({
-      caption: `${l.layer} [${l.values.shape.join(",")}]`, png: this.maps(l.layer).toPng().toString("base64"),
-    })));
+    const html = captionedPicturesHtml(
+      shown.map((l) => ({
+        caption: `${l.layer} [${l.values.shape.join(",")}]`,
+        png: this.maps(l.layer).toPng().toString("base64"),
+      })),
+    );
     return { "text/plain": this.toString(), "text/html": html };
   }
 }
@@ -65,13 +70,18 @@ export class Activations {
  * activations(model, data.test.image(0), "C1")   // the six feature maps of LeNet's first layer
  * ```
  */
-export async function activations(model: tf.LayersModel, x: tf.Tensor,
-  layer?: string | number | (string | number)[]): Promise<Activations> {
+export async function activations(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  layer?: string | number | (string | number)[],
+): Promise<Activations> {
   await backendReady();
-  const layers = layer === undefined
-    ? model.layers.filter((l) => l.getClassName() !== "InputLayer" &&
-      (l.output as tf.SymbolicTensor).shape.length === 4)
-    : (Array.isArray(layer) ? layer : [layer]).map((l) => findLayer(model, l));
+  const layers =
+    layer === undefined
+      ? model.layers.filter(
+          (l) => l.getClassName() !== "InputLayer" && (l.output as tf.SymbolicTensor).shape.length === 4,
+        )
+      : (Array.isArray(layer) ? layer : [layer]).map((l) => findLayer(model, l));
   const probe = layerOutputsModel(model, layers);
   const values = tf.tidy(() => {
     const batch = asBatch(model, x, "activations");

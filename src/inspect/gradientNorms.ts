@@ -22,7 +22,10 @@ export interface GradientNorm {
  * connections prevent.
  */
 export class GradientNorms {
-  constructor(readonly norms: GradientNorm[], readonly title: string) {}
+  constructor(
+    readonly norms: GradientNorm[],
+    readonly title: string,
+  ) {}
 
   /** The norm of each layer's kernel (its first weight), in layer order. */
   get byLayer(): { layer: string; norm: number }[] {
@@ -44,9 +47,14 @@ export class GradientNorms {
     const kernels = this.byLayer;
     const logs = kernels.map((k) => Math.log10(Math.max(k.norm, 1e-12)));
     const low = Math.floor(Math.min(...logs)) - 1;
-    const chart = barChartSvg(kernels.map((k) => k.layer), logs.map((l) => l - low), {
-      title: `${this.title} (log scale, first layer at the top)`, format: (v) => `1e${(v + low).toFixed(1)}`,
-    });
+    const chart = barChartSvg(
+      kernels.map((k) => k.layer),
+      logs.map((l) => l - low),
+      {
+        title: `${this.title} (log scale, first layer at the top)`,
+        format: (v) => `1e${(v + low).toFixed(1)}`,
+      },
+    );
     return { "text/plain": this.toString(), "text/html": chart };
   }
 }
@@ -58,22 +66,28 @@ export class GradientNorms {
  *
  * @param batch - a batch `{ xs, ys }`, or a dataset whose first 64 examples are used.
  */
-export async function gradientNorms(model: tf.LayersModel, batch: Pick<Batch, "xs" | "ys"> | ImageDataset):
-  Promise<GradientNorms> {
+export async function gradientNorms(
+  model: tf.LayersModel,
+  batch: Pick<Batch, "xs" | "ys"> | ImageDataset,
+): Promise<GradientNorms> {
   await backendReady();
-  const data = batch instanceof ImageDataset
-    ? batch.tensors(Int32Array.from({ length: Math.min(64, batch.count) }, (_, i) => i))
-    : batch;
+  const data =
+    batch instanceof ImageDataset
+      ? batch.tensors(Int32Array.from({ length: Math.min(64, batch.count) }, (_, i) => i))
+      : batch;
   const frozen = model.weights.filter((w) => !w.trainable);
   const saved = frozen.map((w) => tf.clone(w.read()));
   try {
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const names = model.trainableWeights.map((w) => w.originalName ?? w.name);
     const layerOf = new Map<string, string>();
-    for (const layer of model.layers) for (const w of layer.trainableWeights) layerOf.set((w.read() as tf.Variable).name, layer.name);
+    for (const layer of model.layers)
+      for (const w of layer.trainableWeights) layerOf.set((w.read() as tf.Variable).name, layer.name);
     const norms = tf.tidy(() => {
       const { grads } = tf.variableGrads(
-        () => crossEntropy(data.ys as tf.Tensor2D, model.apply(data.xs, { training: true }) as tf.Tensor2D), variables);
+        () => crossEntropy(data.ys as tf.Tensor2D, model.apply(data.xs, { training: true }) as tf.Tensor2D),
+        variables,
+      );
       return variables.map((v, i) => {
         const g = grads[v.name];
         return {

@@ -27,8 +27,10 @@ export function asBatch(model: tf.LayersModel, x: tf.Tensor, caller: string): tf
   const expected = model.inputs[0].shape.slice(1);
   if (batch.rank !== 4 || batch.shape.slice(1).some((d, i) => expected[i] !== null && expected[i] !== d)) {
     if (batch !== x) batch.dispose();
-    throw new Error(`${caller}: expected an image [${expected.join(",")}] or a batch [n,${expected.join(",")}], ` +
-      `got a rank-${x.rank} tensor [${x.shape.join(",")}]`);
+    throw new Error(
+      `${caller}: expected an image [${expected.join(",")}] or a batch [n,${expected.join(",")}], ` +
+        `got a rank-${x.rank} tensor [${x.shape.join(",")}]`,
+    );
   }
   return batch as tf.Tensor4D;
 }

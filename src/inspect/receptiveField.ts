@@ -48,7 +48,8 @@ export class ReceptiveField {
     const maps = this.heatmap.expandDims(2);
     try {
       return showFeatureMaps(maps, {
-        title: `${this.layer} unit ${JSON.stringify(this.position)}: |gradient| on the input`, labels: [this.describe()],
+        title: `${this.layer} unit ${JSON.stringify(this.position)}: |gradient| on the input`,
+        labels: [this.describe()],
         colormap: "viridis",
       });
     } finally {
@@ -62,8 +63,10 @@ export class ReceptiveField {
   }
 
   toString(): string {
-    return `receptive field of ${this.layer} at ${JSON.stringify(this.position)}: ${this.describe()}` +
-      (this.box ? `, rows ${this.box[0]}..${this.box[2]}, columns ${this.box[1]}..${this.box[3]}` : "");
+    return (
+      `receptive field of ${this.layer} at ${JSON.stringify(this.position)}: ${this.describe()}` +
+      (this.box ? `, rows ${this.box[0]}..${this.box[2]}, columns ${this.box[1]}..${this.box[3]}` : "")
+    );
   }
 
   dispose(): void {
@@ -84,8 +87,11 @@ export class ReceptiveField {
  * receptiveField(lenet5(), "C3")   // analytic 14×14; the heatmap shows which input pixels reach one C3 unit
  * ```
  */
-export async function receptiveField(model: tf.LayersModel, layer: string | number,
-  options: ReceptiveFieldOptions = {}): Promise<ReceptiveField> {
+export async function receptiveField(
+  model: tf.LayersModel,
+  layer: string | number,
+  options: ReceptiveFieldOptions = {},
+): Promise<ReceptiveField> {
   await backendReady();
   const target = findLayer(model, layer);
   const geometry = layerGeometry(model).find((g) => g.name === target.name);
@@ -94,9 +100,10 @@ export async function receptiveField(model: tf.LayersModel, layer: string | numb
   const inputShape = model.inputs[0].shape.slice(1) as number[];
   const outputShape = (target.output as tf.SymbolicTensor).shape;
   const spatial = outputShape.length === 4;
-  const position: [number, number] = options.position ??
+  const position: [number, number] =
+    options.position ??
     (spatial ? [Math.floor((outputShape[1] ?? 1) / 2), Math.floor((outputShape[2] ?? 1) / 2)] : [0, 0]);
-  const samples = options.input ? 1 : options.samples ?? 8;
+  const samples = options.input ? 1 : (options.samples ?? 8);
   const heatmap = tf.tidy(() => {
     const unit = (x: tf.Tensor) => {
       const y = probe.apply(x, { training: false }) as tf.Tensor;
@@ -107,7 +114,9 @@ export async function receptiveField(model: tf.LayersModel, layer: string | numb
     let total = tf.zeros([inputShape[0], inputShape[1]]) as tf.Tensor2D;
     for (let s = 0; s < samples; s++) {
       const x = options.input
-        ? (options.input.rank === 3 ? options.input.expandDims(0) : options.input)
+        ? options.input.rank === 3
+          ? options.input.expandDims(0)
+          : options.input
         : tf.randomNormal([1, ...inputShape], 0, 1, "float32", (options.seed ?? 0) + s);
       total = total.add(gradient(x).abs().sum([0, 3])) as tf.Tensor2D;
     }

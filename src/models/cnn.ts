@@ -98,9 +98,10 @@ export function cnn(options: CnnOptions = {}): tf.LayersModel {
   if (!["max", "avg", "stride"].includes(downsample)) {
     throw new Error(`cnn: unknown downsample "${downsample}"; use "max", "avg" or "stride"`);
   }
-  const initializer = () => (activation === "relu" || activation === "elu"
-    ? heNormal(seeds())
-    : tf.initializers.glorotUniform({ seed: seeds() }));
+  const initializer = () =>
+    activation === "relu" || activation === "elu"
+      ? heNormal(seeds())
+      : tf.initializers.glorotUniform({ seed: seeds() });
 
   // A residual net adds `depth` normalized branches to its input. Each branch's γ starts at 1/√depth, so that their
   // sum starts with about the variance of one branch however deep the net (the idea of Fixup and SkipInit); with
@@ -116,22 +117,45 @@ export function cnn(options: CnnOptions = {}): tf.LayersModel {
     const stride = strideNext ? 2 : 1;
     strideNext = false;
     if (stride > 1 && dilations[i - 1] > 1) {
-      throw new Error(`cnn: convolution ${i} would both stride (downsample "stride") and dilate (rate ${dilations[i - 1]}), ` +
-        "which tfjs cannot do; use downsample \"max\" or \"avg\", or dilation 1 for that convolution");
+      throw new Error(
+        `cnn: convolution ${i} would both stride (downsample "stride") and dilate (rate ${dilations[i - 1]}), ` +
+          'which tfjs cannot do; use downsample "max" or "avg", or dilation 1 for that convolution',
+      );
     }
     const convolution = {
-      name: `conv${i}`, filters, kernelSize, strides: stride, padding: "same" as const, useBias: norm === "none",
+      name: `conv${i}`,
+      filters,
+      kernelSize,
+      strides: stride,
+      padding: "same" as const,
+      useBias: norm === "none",
       dilationRate: dilations[i - 1],
     };
-    const conv = (separable && i > 1
-      ? tf.layers.separableConv2d({ ...convolution, depthwiseInitializer: initializer(), pointwiseInitializer: initializer() })
-      : tf.layers.conv2d({ ...convolution, kernelInitializer: initializer() })).apply(x) as tf.SymbolicTensor;
-    let y = normLayer(norm, `norm${i}`, groups, filters, branchScale)?.apply(conv) as tf.SymbolicTensor | undefined ?? conv;
+    const conv = (
+      separable && i > 1
+        ? tf.layers.separableConv2d({
+            ...convolution,
+            depthwiseInitializer: initializer(),
+            pointwiseInitializer: initializer(),
+          })
+        : tf.layers.conv2d({ ...convolution, kernelInitializer: initializer() })
+    ).apply(x) as tf.SymbolicTensor;
+    let y =
+      (normLayer(norm, `norm${i}`, groups, filters, branchScale)?.apply(conv) as tf.SymbolicTensor | undefined) ?? conv;
     if (residual) {
-      const shortcut = channels === filters && stride === 1
-        ? x
-        : tf.layers.conv2d({ name: `shortcut${i}`, filters, kernelSize: 1, strides: stride, padding: "same",
-          kernelInitializer: tf.initializers.glorotUniform({ seed: seeds() }) }).apply(x) as tf.SymbolicTensor;
+      const shortcut =
+        channels === filters && stride === 1
+          ? x
+          : (tf.layers
+              .conv2d({
+                name: `shortcut${i}`,
+                filters,
+                kernelSize: 1,
+                strides: stride,
+                padding: "same",
+                kernelInitializer: tf.initializers.glorotUniform({ seed: seeds() }),
+              })
+              .apply(x) as tf.SymbolicTensor);
       y = tf.layers.add({ name: `add${i}` }).apply([y, shortcut]) as tf.SymbolicTensor;
     }
     x = tf.layers.activation({ name: `${activation}${i}`, activation }).apply(y) as tf.SymbolicTensor;
@@ -146,15 +170,23 @@ export function cnn(options: CnnOptions = {}): tf.LayersModel {
       if ((options.widen ?? true) && i < depth) filters *= 2;
     }
   }
-  x = (options.head === "global"
-    ? tf.layers.globalAveragePooling2d({ name: "global_average" })
-    : tf.layers.flatten({ name: "flatten" })).apply(x) as tf.SymbolicTensor;
+  x = (
+    options.head === "global"
+      ? tf.layers.globalAveragePooling2d({ name: "global_average" })
+      : tf.layers.flatten({ name: "flatten" })
+  ).apply(x) as tf.SymbolicTensor;
   if (options.dropout) x = tf.layers.dropout({ name: "dropout", rate: options.dropout }).apply(x) as tf.SymbolicTensor;
-  const output = tf.layers.dense({
-    name: "output", units: classes, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: seeds() }),
-  }).apply(x) as tf.SymbolicTensor;
+  const output = tf.layers
+    .dense({
+      name: "output",
+      units: classes,
+      activation: "softmax",
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seeds() }),
+    })
+    .apply(x) as tf.SymbolicTensor;
   const dilated = dilations.some((rate) => rate !== 1) ? `_dilation${dilations.join("-")}` : "";
-  const name = options.name ??
+  const name =
+    options.name ??
     `cnn_d${depth}_w${width}_${activation}_${norm}_${downsample}${separable ? "_separable" : ""}${dilated}${residual ? "_residual" : ""}`;
   return tf.model({ inputs: input, outputs: output, name });
 }
@@ -162,25 +194,38 @@ export function cnn(options: CnnOptions = {}): tf.LayersModel {
 function dilationRates(dilation: number | number[] | undefined, depth: number): number[] {
   const rates = Array.isArray(dilation) ? dilation : Array.from({ length: depth }, () => dilation ?? 1);
   if (rates.length !== depth) {
-    throw new Error(`cnn: dilation lists ${rates.length} rates for ${depth} convolutions; give one per convolution or a single number`);
+    throw new Error(
+      `cnn: dilation lists ${rates.length} rates for ${depth} convolutions; give one per convolution or a single number`,
+    );
   }
-  if (rates.some((rate) => !Number.isInteger(rate) || rate < 1)) throw new Error(`cnn: dilation rates must be integers ≥ 1, got ${rates.join(", ")}`);
+  if (rates.some((rate) => !Number.isInteger(rate) || rate < 1))
+    throw new Error(`cnn: dilation rates must be integers ≥ 1, got ${rates.join(", ")}`);
   return rates;
 }
 
 /** The normalization layer after a convolution; its scale γ starts at `initialScale`. */
-function normLayer(norm: NormKind, name: string, groups: number, channels: number, initialScale: number): tf.layers.Layer | undefined {
+function normLayer(
+  norm: NormKind,
+  name: string,
+  groups: number,
+  channels: number,
+  initialScale: number,
+): tf.layers.Layer | undefined {
   const gammaInitializer = tf.initializers.constant({ value: initialScale });
   switch (norm) {
-    case "batch": return tf.layers.batchNormalization({ name, gammaInitializer });
-    case "layer": return tf.layers.layerNormalization({ name, gammaInitializer });
-    case "instance": return new InstanceNormalization({ name, initialScale });
+    case "batch":
+      return tf.layers.batchNormalization({ name, gammaInitializer });
+    case "layer":
+      return tf.layers.layerNormalization({ name, gammaInitializer });
+    case "instance":
+      return new InstanceNormalization({ name, initialScale });
     case "group": {
       if (channels % groups !== 0) {
         throw new Error(`cnn: norm "group" with groups ${groups} needs widths divisible by ${groups}, got ${channels}`);
       }
       return new GroupNormalization({ name, groups, initialScale });
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }

@@ -40,19 +40,27 @@ export function layerGeometry(model: tf.LayersModel): LayerGeometry[] {
   for (const layer of model.layers) {
     const className = layer.getClassName();
     const inbound = inboundLayers(layer);
-    const incoming = inbound.map((l) => fields.get(l)).filter((f): f is { receptiveField: PerAxis; jump: PerAxis } => !!f);
-    const start = incoming.length === 0
-      ? { receptiveField: [1, 1] as PerAxis, jump: [1, 1] as PerAxis }
-      : {
-        receptiveField: [Math.max(...incoming.map((f) => f.receptiveField[0])),
-          Math.max(...incoming.map((f) => f.receptiveField[1]))] as PerAxis,
-        jump: [Math.max(...incoming.map((f) => f.jump[0])), Math.max(...incoming.map((f) => f.jump[1]))] as PerAxis,
-      };
-    const inputShape = className === "InputLayer" ? firstShape(layer.outputShape as tf.Shape | tf.Shape[]) : inputShapeOf(layer);
+    const incoming = inbound
+      .map((l) => fields.get(l))
+      .filter((f): f is { receptiveField: PerAxis; jump: PerAxis } => !!f);
+    const start =
+      incoming.length === 0
+        ? { receptiveField: [1, 1] as PerAxis, jump: [1, 1] as PerAxis }
+        : {
+            receptiveField: [
+              Math.max(...incoming.map((f) => f.receptiveField[0])),
+              Math.max(...incoming.map((f) => f.receptiveField[1])),
+            ] as PerAxis,
+            jump: [Math.max(...incoming.map((f) => f.jump[0])), Math.max(...incoming.map((f) => f.jump[1]))] as PerAxis,
+          };
+    const inputShape =
+      className === "InputLayer" ? firstShape(layer.outputShape as tf.Shape | tf.Shape[]) : inputShapeOf(layer);
     const outputShape = firstShape(layer.outputShape as tf.Shape | tf.Shape[]);
     const window = windowOf(layer, className, inputShape);
     const field = {
-      receptiveField: [0, 1].map((a) => start.receptiveField[a] + window.dilation[a] * (window.kernel[a] - 1) * start.jump[a]) as PerAxis,
+      receptiveField: [0, 1].map(
+        (a) => start.receptiveField[a] + window.dilation[a] * (window.kernel[a] - 1) * start.jump[a],
+      ) as PerAxis,
       jump: (window.global ? start.jump : [0, 1].map((a) => start.jump[a] * window.stride[a])) as PerAxis,
     };
     fields.set(layer, field);
@@ -97,8 +105,15 @@ function pair(value: unknown, fallback: number): PerAxis {
   return [fallback, fallback];
 }
 
-function windowOf(layer: tf.layers.Layer, className: string, inputShape: tf.Shape): {
-  kernel: PerAxis; stride: PerAxis; dilation: PerAxis; global?: boolean;
+function windowOf(
+  layer: tf.layers.Layer,
+  className: string,
+  inputShape: tf.Shape,
+): {
+  kernel: PerAxis;
+  stride: PerAxis;
+  dilation: PerAxis;
+  global?: boolean;
 } {
   const config = layer.getConfig() as Config;
   const identity = { kernel: [1, 1] as PerAxis, stride: [1, 1] as PerAxis, dilation: [1, 1] as PerAxis };
@@ -106,7 +121,11 @@ function windowOf(layer: tf.layers.Layer, className: string, inputShape: tf.Shap
     case "Conv2D":
     case "DepthwiseConv2D":
     case "SeparableConv2D":
-      return { kernel: pair(config.kernelSize, 1), stride: pair(config.strides, 1), dilation: pair(config.dilationRate, 1) };
+      return {
+        kernel: pair(config.kernelSize, 1),
+        stride: pair(config.strides, 1),
+        dilation: pair(config.dilationRate, 1),
+      };
     case "ConnectionTableConv2D":
       return { ...identity, kernel: pair(config.kernelSize, 1) };
     case "MaxPooling2D":

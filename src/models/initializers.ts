@@ -14,5 +14,10 @@ export const TRUNCATED_NORMAL_VARIANCE = 0.7737413;
  * corrected, as Keras's `he_normal` does.
  */
 export function heNormal(seed?: number): ReturnType<typeof tf.initializers.varianceScaling> {
-  return tf.initializers.varianceScaling({ scale: 2 / TRUNCATED_NORMAL_VARIANCE, mode: "fanIn", distribution: "normal", seed });
+  return tf.initializers.varianceScaling({
+    scale: 2 / TRUNCATED_NORMAL_VARIANCE,
+    mode: "fanIn",
+    distribution: "normal",
+    seed,
+  });
 }

@@ -42,19 +42,34 @@ export function lenet5(options: LeNet5Options = {}): tf.LayersModel {
     return tf.sequential({
       name: "lenet5_modern",
       layers: [
-        tf.layers.conv2d({ name: "C1", inputShape, filters: 6, kernelSize: 5, padding: "same", activation: "relu",
-          kernelInitializer: heNormal(seeds()) }),
+        tf.layers.conv2d({
+          name: "C1",
+          inputShape,
+          filters: 6,
+          kernelSize: 5,
+          padding: "same",
+          activation: "relu",
+          kernelInitializer: heNormal(seeds()),
+        }),
         tf.layers.maxPooling2d({ name: "S2", poolSize: 2, strides: 2 }),
-        tf.layers.conv2d({ name: "C3", filters: 16, kernelSize: 5, padding: "valid", activation: "relu",
-          kernelInitializer: heNormal(seeds()) }),
+        tf.layers.conv2d({
+          name: "C3",
+          filters: 16,
+          kernelSize: 5,
+          padding: "valid",
+          activation: "relu",
+          kernelInitializer: heNormal(seeds()),
+        }),
         tf.layers.maxPooling2d({ name: "S4", poolSize: 2, strides: 2 }),
         tf.layers.flatten({ name: "flatten" }),
-        tf.layers.dense({ name: "F5", units: 120, activation: "relu",
-          kernelInitializer: heNormal(seeds()) }),
-        tf.layers.dense({ name: "F6", units: 84, activation: "relu",
-          kernelInitializer: heNormal(seeds()) }),
-        tf.layers.dense({ name: "output", units: classes, activation: "softmax",
-          kernelInitializer: tf.initializers.glorotUniform({ seed: seeds() }) }),
+        tf.layers.dense({ name: "F5", units: 120, activation: "relu", kernelInitializer: heNormal(seeds()) }),
+        tf.layers.dense({ name: "F6", units: 84, activation: "relu", kernelInitializer: heNormal(seeds()) }),
+        tf.layers.dense({
+          name: "output",
+          units: classes,
+          activation: "softmax",
+          kernelInitializer: tf.initializers.glorotUniform({ seed: seeds() }),
+        }),
       ],
     });
   }
@@ -68,14 +83,24 @@ export function lenet5(options: LeNet5Options = {}): tf.LayersModel {
   const glorot = () => tf.initializers.glorotUniform({ seed: seeds() });
   const layers: tf.layers.Layer[] = [
     tf.layers.zeroPadding2d({
-      name: "pad32", inputShape,
-      padding: [[Math.floor(padHeight / 2), Math.ceil(padHeight / 2)], [Math.floor(padWidth / 2), Math.ceil(padWidth / 2)]],
+      name: "pad32",
+      inputShape,
+      padding: [
+        [Math.floor(padHeight / 2), Math.ceil(padHeight / 2)],
+        [Math.floor(padWidth / 2), Math.ceil(padWidth / 2)],
+      ],
     }),
     tf.layers.conv2d({ name: "C1", filters: 6, kernelSize: 5, activation: "tanh", kernelInitializer: glorot() }),
     new Subsampling({ name: "S2", activation: "tanh" }),
     options.connectionTable === false
       ? tf.layers.conv2d({ name: "C3", filters: 16, kernelSize: 5, activation: "tanh", kernelInitializer: glorot() })
-      : new ConnectionTableConv2D({ name: "C3", table: LENET_C3_TABLE, kernelSize: 5, activation: "tanh", seed: seeds() }),
+      : new ConnectionTableConv2D({
+          name: "C3",
+          table: LENET_C3_TABLE,
+          kernelSize: 5,
+          activation: "tanh",
+          seed: seeds(),
+        }),
     new Subsampling({ name: "S4", activation: "tanh" }),
     tf.layers.conv2d({ name: "C5", filters: 120, kernelSize: 5, activation: "tanh", kernelInitializer: glorot() }),
     tf.layers.flatten({ name: "flatten" }),

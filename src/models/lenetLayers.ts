@@ -7,8 +7,20 @@ type Kwargs = Record<string, unknown>;
  * row o. The paper's reasons: fewer connections, and breaking symmetry so the maps learn different features.
  */
 export const LENET_C3_TABLE: readonly (readonly number[])[] = [
-  [0, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [0, 4, 5], [0, 1, 5],
-  [0, 1, 2, 3], [1, 2, 3, 4], [2, 3, 4, 5], [0, 3, 4, 5], [0, 1, 4, 5], [0, 1, 2, 5], [0, 1, 3, 4], [1, 2, 4, 5],
+  [0, 1, 2],
+  [1, 2, 3],
+  [2, 3, 4],
+  [3, 4, 5],
+  [0, 4, 5],
+  [0, 1, 5],
+  [0, 1, 2, 3],
+  [1, 2, 3, 4],
+  [2, 3, 4, 5],
+  [0, 3, 4, 5],
+  [0, 1, 4, 5],
+  [0, 1, 2, 5],
+  [0, 1, 3, 4],
+  [1, 2, 4, 5],
   [0, 2, 3, 5],
   [0, 1, 2, 3, 4, 5],
 ];
@@ -67,7 +79,9 @@ export class ConnectionTableConv2D extends tf.layers.Layer {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const channels = shape[shape.length - 1];
     if (shape.length !== 4 || channels === null) {
-      throw new Error(`ConnectionTableConv2D: expected a rank-4 input [batch,h,w,c] with known c, got [${shape.join(", ")}]`);
+      throw new Error(
+        `ConnectionTableConv2D: expected a rank-4 input [batch,h,w,c] with known c, got [${shape.join(", ")}]`,
+      );
     }
     this.inputChannels = channels;
     const k = this.kernelSize;
@@ -75,15 +89,21 @@ export class ConnectionTableConv2D extends tf.layers.Layer {
     this.table.forEach((inputs, o) => {
       for (const i of inputs) {
         if (i < 0 || i >= channels) {
-          throw new Error(`ConnectionTableConv2D: table row ${o} names input channel ${i}, but the input has ${channels}`);
+          throw new Error(
+            `ConnectionTableConv2D: table row ${o} names input channel ${i}, but the input has ${channels}`,
+          );
         }
         for (let p = 0; p < k * k; p++) maskValues[(p * channels + i) * this.filters + o] = 1;
       }
     });
     this.mask?.dispose();
     this.mask = tf.keep(tf.tensor4d(maskValues, [k, k, channels, this.filters]));
-    this.kernel = this.addWeight("kernel", [k, k, channels, this.filters], "float32",
-      tf.initializers.glorotUniform({ seed: this.seed }));
+    this.kernel = this.addWeight(
+      "kernel",
+      [k, k, channels, this.filters],
+      "float32",
+      tf.initializers.glorotUniform({ seed: this.seed }),
+    );
     // Unconnected weights start (and, with zero gradient, stay) at 0, so the stored kernel shows the table.
     const masked = tf.tidy(() => this.kernel!.read().mul(this.mask!));
     this.kernel.write(masked);
@@ -113,7 +133,10 @@ export class ConnectionTableConv2D extends tf.layers.Layer {
 
   override getConfig(): tf.serialization.ConfigDict {
     return {
-      ...super.getConfig(), table: this.table, kernelSize: this.kernelSize, activation: this.activationName,
+      ...super.getConfig(),
+      table: this.table,
+      kernelSize: this.kernelSize,
+      activation: this.activationName,
       seed: this.seed ?? null,
     };
   }
@@ -166,8 +189,12 @@ export class Subsampling extends tf.layers.Layer {
       throw new Error(`Subsampling: expected a rank-4 input [batch,h,w,c] with known c, got [${shape.join(", ")}]`);
     }
     // Coefficient 1/4 of the sum = the average at the start, which keeps the activations in range.
-    this.coefficient = this.addWeight("coefficient", [channels], "float32",
-      tf.initializers.constant({ value: 1 / (this.poolSize * this.poolSize) }));
+    this.coefficient = this.addWeight(
+      "coefficient",
+      [channels],
+      "float32",
+      tf.initializers.constant({ value: 1 / (this.poolSize * this.poolSize) }),
+    );
     this.bias = this.addWeight("bias", [channels], "float32", tf.initializers.zeros());
     this.built = true;
   }
@@ -194,10 +221,14 @@ export class Subsampling extends tf.layers.Layer {
 
 function applyActivation(y: tf.Tensor, name: "tanh" | "sigmoid" | "relu" | "linear"): tf.Tensor {
   switch (name) {
-    case "tanh": return tf.tanh(y);
-    case "sigmoid": return tf.sigmoid(y);
-    case "relu": return tf.relu(y);
-    default: return y;
+    case "tanh":
+      return tf.tanh(y);
+    case "sigmoid":
+      return tf.sigmoid(y);
+    case "relu":
+      return tf.relu(y);
+    default:
+      return y;
   }
 }
 

@@ -55,16 +55,26 @@ export class GroupNormalization extends tf.layers.Layer {
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     if (shape.length < 2) {
-      throw new Error(`${this.getClassName()}: expected an input of rank ≥ 2 [batch, ..., channels], got [${shape.join(", ")}]`);
+      throw new Error(
+        `${this.getClassName()}: expected an input of rank ≥ 2 [batch, ..., channels], got [${shape.join(", ")}]`,
+      );
     }
     const channels = shape[shape.length - 1];
     if (channels === null) throw new Error(`${this.getClassName()}: the channel dimension must be known`);
     const groups = this.groupsFor(channels);
     if (channels % groups !== 0) {
-      throw new Error(`${this.getClassName()}: ${channels} channels cannot be split into ${groups} equal groups; ` +
-        `choose groups dividing ${channels}`);
+      throw new Error(
+        `${this.getClassName()}: ${channels} channels cannot be split into ${groups} equal groups; ` +
+          `choose groups dividing ${channels}`,
+      );
     }
-    if (this.scale) this.gamma = this.addWeight("gamma", [channels], "float32", tf.initializers.constant({ value: this.initialScale }));
+    if (this.scale)
+      this.gamma = this.addWeight(
+        "gamma",
+        [channels],
+        "float32",
+        tf.initializers.constant({ value: this.initialScale }),
+      );
     if (this.center) this.beta = this.addWeight("beta", [channels], "float32", tf.initializers.zeros());
     this.built = true;
   }
@@ -93,7 +103,11 @@ export class GroupNormalization extends tf.layers.Layer {
 
   override getConfig(): tf.serialization.ConfigDict {
     return {
-      ...super.getConfig(), groups: this.groups, epsilon: this.epsilon, center: this.center, scale: this.scale,
+      ...super.getConfig(),
+      groups: this.groups,
+      epsilon: this.epsilon,
+      center: this.center,
+      scale: this.scale,
       initialScale: this.initialScale,
     };
   }

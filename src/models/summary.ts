@@ -31,7 +31,11 @@ export class ModelSummary {
   readonly totalMacs: number;
   readonly memory: MemoryEstimate;
 
-  constructor(readonly name: string, readonly inputShape: number[], readonly layers: LayerGeometry[]) {
+  constructor(
+    readonly name: string,
+    readonly inputShape: number[],
+    readonly layers: LayerGeometry[],
+  ) {
     this.totalParameters = layers.reduce((sum, l) => sum + l.parameters, 0);
     this.trainableParameters = layers.reduce((sum, l) => sum + l.trainableParameters, 0);
     this.totalMacs = layers.reduce((sum, l) => sum + l.macs, 0);
@@ -72,7 +76,7 @@ export class ModelSummary {
       note: [
         `Parameters: ${group(this.totalParameters)} (trainable ${group(this.trainableParameters)}` +
           `${nonTrainable ? `, non-trainable ${group(nonTrainable)}` : ""}), ${bytes(this.memory.parameters)}.`,
-        `Forward pass: ${group(this.totalMacs)} multiply-accumulates per image (${(2 * this.totalMacs / 1e6).toFixed(2)} MFLOP).`,
+        `Forward pass: ${group(this.totalMacs)} multiply-accumulates per image (${((2 * this.totalMacs) / 1e6).toFixed(2)} MFLOP).`,
         `Memory (float32 estimate): activations ${bytes(this.memory.activationsPerImage)} per image; ` +
           `training with Adam at batch 64 ≈ ${bytes(this.memory.training(64))}.`,
         "Receptive field: input pixels one output unit sees; jump: input pixels between neighbouring units.",
@@ -109,7 +113,11 @@ export function summary(model: tf.LayersModel): ModelSummary {
     throw new Error("summary(model): expected a tf.LayersModel (tf.sequential, tf.model, lenet5(), cnn())");
   }
   const input = model.inputs[0];
-  return new ModelSummary(model.name, input.shape.slice(1).map((d) => d ?? 0), layerGeometry(model));
+  return new ModelSummary(
+    model.name,
+    input.shape.slice(1).map((d) => d ?? 0),
+    layerGeometry(model),
+  );
 }
 
 function group(n: number): string {

@@ -56,8 +56,15 @@ export function linePlot(
   const sharedX = options.x === undefined ? undefined : toNumbers(options.x, "linePlot() x");
   const traces: Data[] = namedSeries(series, "linePlot()").map((item, i) => {
     const y = toNumbers(item.y, `linePlot() series ${item.name ?? i}`);
-    const x = item.x !== undefined ? toNumbers(item.x, `linePlot() x of ${item.name ?? i}`) : sharedX ?? y.map((_, j) => j);
-    return { type: "scatter", mode: options.markers ? "lines+markers" : "lines", x, y, name: item.name ?? `series ${i}` };
+    const x =
+      item.x !== undefined ? toNumbers(item.x, `linePlot() x of ${item.name ?? i}`) : (sharedX ?? y.map((_, j) => j));
+    return {
+      type: "scatter",
+      mode: options.markers ? "lines+markers" : "lines",
+      x,
+      y,
+      name: item.name ?? `series ${i}`,
+    };
   });
   return new Figure(traces, { ...baseLayout(options), showlegend: traces.length > 1 });
 }
@@ -91,7 +98,10 @@ export function scatterPlot(points: ScatterSeries | ScatterSeries[], options: Pl
     const x = toNumbers(series.x, "scatterPlot() x");
     const y = toNumbers(series.y, "scatterPlot() y");
     if (x.length !== y.length) throw new RangeError(`scatterPlot(): x has ${x.length} values but y has ${y.length}`);
-    for (const [name, list] of [["labels", series.labels], ["groups", series.groups]] as const) {
+    for (const [name, list] of [
+      ["labels", series.labels],
+      ["groups", series.groups],
+    ] as const) {
       if (list !== undefined && list.length !== x.length) {
         throw new RangeError(`scatterPlot(): ${name} has ${list.length} entries but there are ${x.length} points`);
       }
@@ -150,11 +160,20 @@ export function barPlot(
   } else if (values !== null && typeof values === "object") {
     const entries = Object.entries(values as Record<string, unknown>);
     if (entries.every(([, v]) => typeof v === "number")) {
-      traces = [bar(entries.map(([k]) => k), entries.map(([, v]) => v as number))];
+      traces = [
+        bar(
+          entries.map(([k]) => k),
+          entries.map(([, v]) => v as number),
+        ),
+      ];
     } else if (entries.every(([, v]) => v !== null && typeof v === "object" && !Array.isArray(v))) {
       traces = entries.map(([name, group]) => {
         const inner = Object.entries(group as Record<string, number>);
-        return bar(inner.map(([k]) => k), inner.map(([, v]) => Number(v)), name);
+        return bar(
+          inner.map(([k]) => k),
+          inner.map(([, v]) => Number(v)),
+          name,
+        );
       });
     } else {
       throw new TypeError("barPlot() expects { name: number }, numbers with labels, or { series: { name: number } }");
@@ -206,7 +225,8 @@ export function histogramPlot(values: Numbers | Record<string, Numbers>, options
     : values !== null && typeof values === "object"
       ? Object.entries(values).map(([name, v]) => [name, toNumbers(v, `histogramPlot() ${name}`)])
       : [];
-  if (groups.length === 0) throw new TypeError(`histogramPlot() expects numbers or a tensor, got ${describeValue(values)}`);
+  if (groups.length === 0)
+    throw new TypeError(`histogramPlot() expects numbers or a tensor, got ${describeValue(values)}`);
   const traces: Data[] = groups.map(([name, numbers]) => {
     const { edges, counts } = binCounts(numbers, bins);
     const width = edges[1] - edges[0];

@@ -27,10 +27,14 @@ export function confusionMatrixPlot(
   const counts = toMatrix(matrix, "confusionMatrixPlot()");
   const classes = counts.length;
   if (counts.some((row) => row.length !== classes)) {
-    throw new RangeError(`confusionMatrixPlot() expects a square matrix [classes,classes], got ${classes}×${counts[0]?.length}`);
+    throw new RangeError(
+      `confusionMatrixPlot() expects a square matrix [classes,classes], got ${classes}×${counts[0]?.length}`,
+    );
   }
   if (!Array.isArray(labels) || labels.length !== classes) {
-    throw new RangeError(`confusionMatrixPlot(): labels must name the ${classes} classes, got ${Array.isArray(labels) ? labels.length : typeof labels}`);
+    throw new RangeError(
+      `confusionMatrixPlot(): labels must name the ${classes} classes, got ${Array.isArray(labels) ? labels.length : typeof labels}`,
+    );
   }
   const normalize = options.normalize ?? true;
   const shares = counts.map((row) => {

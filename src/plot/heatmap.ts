@@ -36,10 +36,14 @@ export function heatmapPlot(matrix: number[][] | Tensor, options: HeatmapPlotOpt
   const rows = z.length;
   const columns = z[0]?.length ?? 0;
   if (options.xLabels && options.xLabels.length !== columns) {
-    throw new RangeError(`heatmapPlot(): xLabels has ${options.xLabels.length} entries but the matrix has ${columns} columns`);
+    throw new RangeError(
+      `heatmapPlot(): xLabels has ${options.xLabels.length} entries but the matrix has ${columns} columns`,
+    );
   }
   if (options.yLabels && options.yLabels.length !== rows) {
-    throw new RangeError(`heatmapPlot(): yLabels has ${options.yLabels.length} entries but the matrix has ${rows} rows`);
+    throw new RangeError(
+      `heatmapPlot(): yLabels has ${options.yLabels.length} entries but the matrix has ${rows} rows`,
+    );
   }
   let min = Infinity;
   let max = -Infinity;
@@ -59,7 +63,9 @@ export function heatmapPlot(matrix: number[][] | Tensor, options: HeatmapPlotOpt
     y: options.yLabels,
     colorscale: plotlyColorscale(colormap),
     ...(colormap === "diverging" ? { zmid: 0 } : {}),
-    ...(showValues ? { text: z.map((row) => row.map((v) => formatNumber(v, 3))) as never, texttemplate: "%{text}" } : {}),
+    ...(showValues
+      ? { text: z.map((row) => row.map((v) => formatNumber(v, 3))) as never, texttemplate: "%{text}" }
+      : {}),
   };
   const layout = baseLayout(options);
   layout.yaxis = { ...layout.yaxis, autorange: "reversed" };

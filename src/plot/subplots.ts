@@ -41,7 +41,9 @@ function titleOf(layout: Partial<Layout>): string | undefined {
  */
 export function subplots(figures: Figure[], options: SubplotsOptions = {}): Figure {
   if (!Array.isArray(figures) || figures.length === 0 || !figures.every((f) => f instanceof Figure)) {
-    throw new TypeError("subplots() expects a non-empty array of figures, e.g. subplots([linePlot(a), histogramPlot(b)])");
+    throw new TypeError(
+      "subplots() expects a non-empty array of figures, e.g. subplots([linePlot(a), histogramPlot(b)])",
+    );
   }
   const count = figures.length;
   const columns = Math.max(1, Math.min(count, options.columns ?? (count <= 3 ? count : count === 4 ? 2 : 3)));

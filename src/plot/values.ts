@@ -14,7 +14,8 @@ export function isNumbers(value: unknown): value is Numbers {
 /** Plain numbers from an array, typed array or tensor; throws a clear error naming `what` otherwise. */
 export function toNumbers(value: unknown, what: string): number[] {
   if (isTensor(value)) return Array.from(readTensor(value, what).values);
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return Array.from(value as unknown as ArrayLike<number>);
   if (Array.isArray(value)) {
     const bad = value.findIndex((v) => typeof v !== "number");
     if (bad >= 0) throw new TypeError(`${what}: expected numbers, item ${bad} is ${describeValue(value[bad])}`);
@@ -28,7 +29,9 @@ export function toMatrix(value: unknown, what: string): number[][] {
   if (isTensor(value)) {
     const data = readTensor(value, what);
     if (data.shape.length !== 2) {
-      throw new RangeError(`${what} expected a rank-2 tensor [rows,columns], got rank ${data.shape.length} [${data.shape.join(",")}]`);
+      throw new RangeError(
+        `${what} expected a rank-2 tensor [rows,columns], got rank ${data.shape.length} [${data.shape.join(",")}]`,
+      );
     }
     const [rows, columns] = data.shape;
     return Array.from({ length: rows }, (_, r) => Array.from(data.values.subarray(r * columns, (r + 1) * columns)));

@@ -25,8 +25,11 @@ export function batchNormalizationLayers(model: tf.LayersModel): BatchNormalizat
  * The moving statistics are replaced here by the plain average over the batches (momentum 1 − 1/k for batch k), as
  * PyTorch's `update_bn` does: the same numbers inference would have after an infinitely long, frozen run.
  */
-export function recalibrateBatchNormalization(model: tf.LayersModel, data: ImageDataset,
-  options: { images: number; batchSize: number; seed: number; step?: NativeTrainingStep }): number {
+export function recalibrateBatchNormalization(
+  model: tf.LayersModel,
+  data: ImageDataset,
+  options: { images: number; batchSize: number; seed: number; step?: NativeTrainingStep },
+): number {
   const layers = batchNormalizationLayers(model);
   if (layers.length === 0 || options.images <= 0) return 0;
   const momenta = layers.map((layer) => layer.momentum);

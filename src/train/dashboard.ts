@@ -10,9 +10,16 @@ export class TrainingDashboard {
   private readonly progress: Progress | undefined;
   private metrics: ProgressMetrics = {};
 
-  constructor(private readonly history: TrainingHistory, totalBatches: number, private readonly totalEpochs: number,
-    withKernel: boolean, private readonly quiet: boolean) {
-    this.progress = withKernel ? new Progress(totalBatches, "training", Date.now, { below: () => history.chartsHtml() }) : undefined;
+  constructor(
+    private readonly history: TrainingHistory,
+    totalBatches: number,
+    private readonly totalEpochs: number,
+    withKernel: boolean,
+    private readonly quiet: boolean,
+  ) {
+    this.progress = withKernel
+      ? new Progress(totalBatches, "training", Date.now, { below: () => history.chartsHtml() })
+      : undefined;
   }
 
   /** After each batch, with the epoch's running loss and accuracy. */
@@ -39,9 +46,12 @@ export class TrainingDashboard {
   private epochLine(): string {
     const e = this.history.last!;
     const v = this.history.validationName;
-    return `epoch ${e.epoch}/${this.totalEpochs}: loss ${e.loss.toFixed(4)}, accuracy ${e.accuracy.toFixed(4)}` +
+    return (
+      `epoch ${e.epoch}/${this.totalEpochs}: loss ${e.loss.toFixed(4)}, accuracy ${e.accuracy.toFixed(4)}` +
       (e.validationAccuracy !== undefined
-        ? `, ${v} loss ${e.validationLoss!.toFixed(4)}, ${v} accuracy ${e.validationAccuracy.toFixed(4)}` : "") +
-      ` (${e.seconds.toFixed(1)} s, ${Math.round(e.imagesPerSecond)} img/s)`;
+        ? `, ${v} loss ${e.validationLoss!.toFixed(4)}, ${v} accuracy ${e.validationAccuracy.toFixed(4)}`
+        : "") +
+      ` (${e.seconds.toFixed(1)} s, ${Math.round(e.imagesPerSecond)} img/s)`
+    );
   }
 }

@@ -46,15 +46,21 @@ export async function trainEpoch(context: EpochContext, epoch: number): Promise<
       tf.dispose([batch.xs, batch.ys]);
     }
     if (!Number.isFinite(outcome.loss)) {
-      throw new Error(`train: the loss became ${outcome.loss} at epoch ${epoch}, batch ${batchIndex + 1}; ` +
-        "lower the learning rate (e.g. { learningRate: 1e-4 }) or add normalisation");
+      throw new Error(
+        `train: the loss became ${outcome.loss} at epoch ${epoch}, batch ${batchIndex + 1}; ` +
+          "lower the learning rate (e.g. { learningRate: 1e-4 }) or add normalisation",
+      );
     }
     lossSum += outcome.loss * n;
     correct += outcome.accuracy * n;
     seen += n;
     batchIndex++;
     context.done++;
-    history.batches.push({ epoch: epoch - 1 + batchIndex / batchesPerEpoch, loss: outcome.loss, accuracy: outcome.accuracy });
+    history.batches.push({
+      epoch: epoch - 1 + batchIndex / batchesPerEpoch,
+      loss: outcome.loss,
+      accuracy: outcome.accuracy,
+    });
     dashboard.batch(context.done, { epoch, loss: lossSum / seen, accuracy: correct / seen });
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (signal?.aborted) return undefined;

@@ -37,7 +37,10 @@ export class Evaluation {
    * @param dataset - the evaluated examples.
    * @param probabilities - softmax outputs, [count × classes] row-major.
    */
-  constructor(readonly dataset: ImageDataset, readonly probabilities: Float32Array) {
+  constructor(
+    readonly dataset: ImageDataset,
+    readonly probabilities: Float32Array,
+  ) {
     const classes = dataset.classes;
     this.labels = dataset.labelArray();
     this.predicted = new Uint8Array(dataset.count);
@@ -70,7 +73,11 @@ export class Evaluation {
   /** The k most probable classes of example i, most probable first. */
   topK(i: number, k = 3): { classIndex: number; className: string; probability: number }[] {
     const row = this.row(i);
-    return Array.from(row, (probability, classIndex) => ({ classIndex, probability, className: this.classNames[classIndex] }))
+    return Array.from(row, (probability, classIndex) => ({
+      classIndex,
+      probability,
+      className: this.classNames[classIndex],
+    }))
       .sort((a, b) => b.probability - a.probability)
       .slice(0, k);
   }
@@ -89,20 +96,32 @@ export class Evaluation {
   misclassified(count = 16): Misclassified {
     const indices = this.misclassifiedIndices().slice(0, count);
     if (indices.length === 0) throw new Error("misclassified(): every example was classified right");
-    return new Misclassified(this.dataset, indices.map((i) => ({
-      index: i, trueClass: this.classNames[this.labels[i]], top: this.topK(i),
-    })), this.misclassifiedIndices().length);
+    return new Misclassified(
+      this.dataset,
+      indices.map((i) => ({
+        index: i,
+        trueClass: this.classNames[this.labels[i]],
+        top: this.topK(i),
+      })),
+      this.misclassifiedIndices().length,
+    );
   }
 
   /** A bar chart of the predicted probabilities of example i. */
   prediction(i: number): ProbabilityChart {
-    return new ProbabilityChart(this.classNames, Array.from(this.row(i)), this.labels[i],
-      `example ${i}: true ${this.classNames[this.labels[i]]}, predicted ${this.classNames[this.predicted[i]]}`);
+    return new ProbabilityChart(
+      this.classNames,
+      Array.from(this.row(i)),
+      this.labels[i],
+      `example ${i}: true ${this.classNames[this.labels[i]]}, predicted ${this.classNames[this.predicted[i]]}`,
+    );
   }
 
   /** The confusion matrix as an interactive heatmap figure (the plot library's confusionMatrixPlot). */
   confusionMatrixFigure(): Figure {
-    return confusionMatrixPlot(this.confusion, [...this.classNames], { title: `confusion matrix, ${this.dataset.name}` });
+    return confusionMatrixPlot(this.confusion, [...this.classNames], {
+      title: `confusion matrix, ${this.dataset.name}`,
+    });
   }
 
   /** The confusion matrix as a colour-coded table (rows: true class, columns: predicted class). */
@@ -111,19 +130,27 @@ export class Evaluation {
   }
 
   toString(): string {
-    const lines = [`accuracy ${(100 * this.accuracy).toFixed(2)}% on ${this.dataset.count} examples ` +
-      `(${this.dataset.name}), loss ${this.loss.toFixed(4)}`];
+    const lines = [
+      `accuracy ${(100 * this.accuracy).toFixed(2)}% on ${this.dataset.count} examples ` +
+        `(${this.dataset.name}), loss ${this.loss.toFixed(4)}`,
+    ];
     this.perClassAccuracy.forEach((a, c) => lines.push(`  ${this.classNames[c].padEnd(12)} ${(100 * a).toFixed(1)}%`));
     return lines.join("\n");
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    const headline = `accuracy ${(100 * this.accuracy).toFixed(2)}% on ${this.dataset.count} examples ` +
+    const headline =
+      `accuracy ${(100 * this.accuracy).toFixed(2)}% on ${this.dataset.count} examples ` +
       `(${this.dataset.name}), loss ${this.loss.toFixed(4)}`;
     const perClass = barChartSvg(this.classNames, this.perClassAccuracy, {
-      title: "accuracy per class", max: 1, format: (v) => `${(100 * v).toFixed(1)}%`,
+      title: "accuracy per class",
+      max: 1,
+      format: (v) => `${(100 * v).toFixed(1)}%`,
     });
-    return { "text/plain": this.toString(), "text/html": evaluationHtml(headline, perClass, this.confusionMatrix().toHtml()) };
+    return {
+      "text/plain": this.toString(),
+      "text/html": evaluationHtml(headline, perClass, this.confusionMatrix().toHtml()),
+    };
   }
 }
 
@@ -139,7 +166,11 @@ export interface MisclassifiedExample {
  * predictions; `picture()` is the same as one PNG with shorter labels.
  */
 export class Misclassified {
-  constructor(readonly dataset: ImageDataset, readonly examples: MisclassifiedExample[], readonly total: number) {}
+  constructor(
+    readonly dataset: ImageDataset,
+    readonly examples: MisclassifiedExample[],
+    readonly total: number,
+  ) {}
 
   /** Number of examples shown. */
   get count(): number {
@@ -149,25 +180,43 @@ export class Misclassified {
   /** All shown images as one PNG grid, labelled "true → predicted". */
   picture(): ImageGrid {
     return new ImageGrid({
-      tiles: this.examples.map((e) => ({ ...this.tile(e.index), label: `${e.trueClass} → ${e.top[0].className}`, labelColor: "#d62728" })),
-      columns: Math.min(8, this.examples.length), colormap: "grey", text: this.toString(),
+      tiles: this.examples.map((e) => ({
+        ...this.tile(e.index),
+        label: `${e.trueClass} → ${e.top[0].className}`,
+        labelColor: "#d62728",
+      })),
+      columns: Math.min(8, this.examples.length),
+      colormap: "grey",
+      text: this.toString(),
       title: `${this.examples.length} of ${this.total} misclassified (true → predicted)`,
     });
   }
 
   toString(): string {
-    return [`${this.examples.length} of ${this.total} misclassified in ${this.dataset.name}:`, ...this.examples.map((e) =>
-      `  #${e.index} true ${e.trueClass}: ${e.top.map((t) => `${t.className} ${t.probability.toFixed(3)}`).join(", ")}`)].join("\n");
+    return [
+      `${this.examples.length} of ${this.total} misclassified in ${this.dataset.name}:`,
+      ...this.examples.map(
+        (e) =>
+          `  #${e.index} true ${e.trueClass}: ${e.top.map((t) => `${t.className} ${t.probability.toFixed(3)}`).join(", ")}`,
+      ),
+    ].join("\n");
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
     const cards = this.examples.map((e) => ({
-      png: new ImageGrid({ tiles: [this.tile(e.index)], columns: 1, colormap: "grey", scale: 3, text: "" }).toPng().toString("base64"),
-      index: e.index, trueClass: e.trueClass, top: e.top,
+      png: new ImageGrid({ tiles: [this.tile(e.index)], columns: 1, colormap: "grey", scale: 3, text: "" })
+        .toPng()
+        .toString("base64"),
+      index: e.index,
+      trueClass: e.trueClass,
+      top: e.top,
     }));
     return {
       "text/plain": this.toString(),
-      "text/html": misclassifiedHtml(`${this.examples.length} of ${this.total} misclassified (top-3 probabilities)`, cards),
+      "text/html": misclassifiedHtml(
+        `${this.examples.length} of ${this.total} misclassified (top-3 probabilities)`,
+        cards,
+      ),
       "image/png": this.picture()[JUPYTER_DISPLAY]()["image/png"],
     };
   }
@@ -183,7 +232,10 @@ export class Misclassified {
 
 /** A confusion matrix that displays as a table shaded by count. */
 export class ConfusionMatrix {
-  constructor(readonly counts: number[][], readonly classNames: readonly string[]) {}
+  constructor(
+    readonly counts: number[][],
+    readonly classNames: readonly string[],
+  ) {}
 
   toHtml(): string {
     return confusionMatrixHtml(this.counts, this.classNames, "confusion matrix (rows: true, columns: predicted)");
@@ -205,13 +257,19 @@ export class ConfusionMatrix {
 
 /** Class probabilities for one image as a bar chart; the true class (when known) is drawn in red. */
 export class ProbabilityChart {
-  constructor(readonly classNames: readonly string[], readonly probabilities: number[],
-    readonly trueClass: number | undefined, readonly title: string) {}
+  constructor(
+    readonly classNames: readonly string[],
+    readonly probabilities: number[],
+    readonly trueClass: number | undefined,
+    readonly title: string,
+  ) {}
 
   /** The same chart as an interactive figure (the plot library's barPlot). */
   figure(): Figure {
     const values: Record<string, number> = {};
-    this.classNames.forEach((name, i) => { values[name] = this.probabilities[i]; });
+    this.classNames.forEach((name, i) => {
+      values[name] = this.probabilities[i];
+    });
     return barPlot(values, { title: this.title, horizontal: true });
   }
 
@@ -227,7 +285,11 @@ export class ProbabilityChart {
   [JUPYTER_DISPLAY](): MimeBundle {
     return {
       "text/plain": this.toString(),
-      "text/html": barChartSvg(this.classNames, this.probabilities, { title: this.title, max: 1, highlight: this.trueClass }),
+      "text/html": barChartSvg(this.classNames, this.probabilities, {
+        title: this.title,
+        max: 1,
+        highlight: this.trueClass,
+      }),
     };
   }
 }
@@ -236,15 +298,22 @@ export class ProbabilityChart {
  * Evaluates a classifier on a dataset (a split's test set when given `{ train, test }`): accuracy, per-class
  * accuracy, confusion matrix, and the predictions for `misclassified()` and `prediction(i)`.
  */
-export async function evaluate(model: tf.LayersModel, data: ImageDataset | DatasetSplit,
-  options: EvaluateOptions = {}): Promise<Evaluation> {
+export async function evaluate(
+  model: tf.LayersModel,
+  data: ImageDataset | DatasetSplit,
+  options: EvaluateOptions = {},
+): Promise<Evaluation> {
   await backendReady();
   const dataset = data instanceof ImageDataset ? data : data.test;
   if (!(dataset instanceof ImageDataset)) {
     throw new Error("evaluate(model, data): data must be an ImageDataset or { train, test }");
   }
-  const probabilities = await predictAll(model, dataset, options.batchSize ?? 256,
-    options.signal ?? kernelHost()?.signal);
+  const probabilities = await predictAll(
+    model,
+    dataset,
+    options.batchSize ?? 256,
+    options.signal ?? kernelHost()?.signal,
+  );
   if (!probabilities) throw interrupted();
   return new Evaluation(dataset, probabilities);
 }
@@ -253,8 +322,11 @@ export async function evaluate(model: tf.LayersModel, data: ImageDataset | Datas
  * A bar chart of the class probabilities the model gives one image: `predictionChart(model, data.test, 0)` or
  * `predictionChart(model, imageTensor, classNames)`.
  */
-export async function predictionChart(model: tf.LayersModel, image: tf.Tensor | ImageDataset,
-  indexOrClassNames?: number | readonly string[]): Promise<ProbabilityChart> {
+export async function predictionChart(
+  model: tf.LayersModel,
+  image: tf.Tensor | ImageDataset,
+  indexOrClassNames?: number | readonly string[],
+): Promise<ProbabilityChart> {
   await backendReady();
   let input: tf.Tensor;
   let classNames: readonly string[] | undefined;

@@ -60,14 +60,24 @@ export class TrainingHistory {
     const lossSeries: ChartSeries[] = [
       { name: "train (batch)", color: "#aec7e8", points: smooth(this.batches.map((b) => [b.epoch, b.loss])) },
       { name: "train", color: "#1f77b4", points: this.epochs.map((e) => [e.epoch, e.loss]), markers: true },
-      { name: v, color: "#ff7f0e", markers: true,
-        points: this.epochs.filter((e) => e.validationLoss !== undefined).map((e) => [e.epoch, e.validationLoss!]) },
+      {
+        name: v,
+        color: "#ff7f0e",
+        markers: true,
+        points: this.epochs.filter((e) => e.validationLoss !== undefined).map((e) => [e.epoch, e.validationLoss!]),
+      },
     ];
     const accuracySeries: ChartSeries[] = [
       { name: "train (batch)", color: "#aec7e8", points: smooth(this.batches.map((b) => [b.epoch, b.accuracy])) },
       { name: "train", color: "#1f77b4", points: this.epochs.map((e) => [e.epoch, e.accuracy]), markers: true },
-      { name: v, color: "#ff7f0e", markers: true,
-        points: this.epochs.filter((e) => e.validationAccuracy !== undefined).map((e) => [e.epoch, e.validationAccuracy!]) },
+      {
+        name: v,
+        color: "#ff7f0e",
+        markers: true,
+        points: this.epochs
+          .filter((e) => e.validationAccuracy !== undefined)
+          .map((e) => [e.epoch, e.validationAccuracy!]),
+      },
     ];
     return sideBySideHtml([
       lineChartSvg(lossSeries, { title: "loss", xLabel: "epoch", xFrom: 0 }),
@@ -79,14 +89,24 @@ export class TrainingHistory {
   private tableContent() {
     const v = this.validationName;
     return {
-      title: `training ${this.stopReason === "completed" ? "finished" : this.stopReason === "interrupted"
-        ? "interrupted" : "stopped early"} after ${this.epochs.length} epoch${this.epochs.length === 1 ? "" : "s"} ` +
+      title:
+        `training ${
+          this.stopReason === "completed"
+            ? "finished"
+            : this.stopReason === "interrupted"
+              ? "interrupted"
+              : "stopped early"
+        } after ${this.epochs.length} epoch${this.epochs.length === 1 ? "" : "s"} ` +
         `in ${this.seconds.toFixed(1)} s${this.bestEpoch ? ` (weights of epoch ${this.bestEpoch} restored)` : ""}`,
       columns: ["epoch", "loss", "accuracy", `${v} loss`, `${v} accuracy`, "seconds", "images/s"],
       rows: this.epochs.map((e) => [
-        String(e.epoch), e.loss.toFixed(4), e.accuracy.toFixed(4),
-        e.validationLoss?.toFixed(4) ?? "", e.validationAccuracy?.toFixed(4) ?? "",
-        e.seconds.toFixed(1), Math.round(e.imagesPerSecond).toString(),
+        String(e.epoch),
+        e.loss.toFixed(4),
+        e.accuracy.toFixed(4),
+        e.validationLoss?.toFixed(4) ?? "",
+        e.validationAccuracy?.toFixed(4) ?? "",
+        e.seconds.toFixed(1),
+        Math.round(e.imagesPerSecond).toString(),
       ]),
       numeric: [true, true, true, true, true, true, true],
     };
@@ -103,7 +123,10 @@ export class TrainingHistory {
   /** Plain data, for JSON files and sweeps. */
   toJSON(): Record<string, unknown> {
     return {
-      epochs: this.epochs, stopReason: this.stopReason, seconds: this.seconds, bestEpoch: this.bestEpoch,
+      epochs: this.epochs,
+      stopReason: this.stopReason,
+      seconds: this.seconds,
+      bestEpoch: this.bestEpoch,
       validationName: this.validationName,
     };
   }

@@ -43,7 +43,10 @@ export interface SweepOptions extends Omit<TrainOptions, "validation" | "onEpoch
  * per epoch). `interrupted` tells whether configurations are missing.
  */
 export class SweepResult {
-  constructor(readonly rows: SweepRow[], readonly interrupted: boolean) {}
+  constructor(
+    readonly rows: SweepRow[],
+    readonly interrupted: boolean,
+  ) {}
 
   private content() {
     const keys = Array.from(new Set(this.rows.flatMap((r) => Object.keys(r.config))));
@@ -52,8 +55,11 @@ export class SweepResult {
       columns: [...keys, "parameters", "MACs", "s/epoch", "train acc", "test acc"],
       rows: this.rows.map((r) => [
         ...keys.map((k) => (r.config[k] === undefined ? "" : String(r.config[k]))),
-        r.parameters.toLocaleString("en-US"), r.macs.toLocaleString("en-US"), r.secondsPerEpoch.toFixed(1),
-        r.trainAccuracy.toFixed(4), r.testAccuracy.toFixed(4),
+        r.parameters.toLocaleString("en-US"),
+        r.macs.toLocaleString("en-US"),
+        r.secondsPerEpoch.toFixed(1),
+        r.trainAccuracy.toFixed(4),
+        r.testAccuracy.toFixed(4),
       ]),
       numeric: [...keys.map(() => false), true, true, true, true, true],
     };
@@ -66,10 +72,15 @@ export class SweepResult {
   [JUPYTER_DISPLAY](): MimeBundle {
     const points = (x: (r: SweepRow) => number) => this.rows.map((r) => [x(r), r.testAccuracy] as [number, number]);
     const charts = sideBySideHtml([
-      lineChartSvg([{ name: "test", color: "#1f77b4", markers: true, points: sorted(points((r) => r.parameters)) }],
-        { title: "test accuracy vs parameters", xLabel: "parameters (log)", logX: true }),
-      lineChartSvg([{ name: "test", color: "#ff7f0e", markers: true, points: sorted(points((r) => r.secondsPerEpoch)) }],
-        { title: "test accuracy vs time", xLabel: "seconds per epoch" }),
+      lineChartSvg([{ name: "test", color: "#1f77b4", markers: true, points: sorted(points((r) => r.parameters)) }], {
+        title: "test accuracy vs parameters",
+        xLabel: "parameters (log)",
+        logX: true,
+      }),
+      lineChartSvg(
+        [{ name: "test", color: "#ff7f0e", markers: true, points: sorted(points((r) => r.secondsPerEpoch)) }],
+        { title: "test accuracy vs time", xLabel: "seconds per epoch" },
+      ),
     ]);
     return { "text/plain": this.toString(), "text/html": charts + tableHtml(this.content()) };
   }
@@ -86,18 +97,27 @@ export class SweepResult {
  * const result = await sweep(configs, data, { epochs: 2, file: "sweep.json" });
  * ```
  */
-export async function sweep(configs: Record<string, unknown>[], data: DatasetSplit,
-  options: SweepOptions = {}): Promise<SweepResult> {
+export async function sweep(
+  configs: Record<string, unknown>[],
+  data: DatasetSplit,
+  options: SweepOptions = {},
+): Promise<SweepResult> {
   await backendReady();
   const rows: SweepRow[] = [...(options.results ?? [])];
   if (options.file && fs.existsSync(options.file)) {
     const saved = JSON.parse(fs.readFileSync(options.file, "utf8")) as SweepRow[];
-    if (!Array.isArray(saved)) throw new Error(`sweep: ${options.file} does not hold a JSON array of rows; move it away`);
+    if (!Array.isArray(saved))
+      throw new Error(`sweep: ${options.file} does not hold a JSON array of rows; move it away`);
     for (const row of saved) if (!rows.some((r) => r.key === row.key)) rows.push(row);
   }
-  const build = options.build ?? ((config: Record<string, unknown>) => cnn({
-    inputShape: data.train.shape, classes: data.train.classes, ...(config as CnnOptions),
-  }));
+  const build =
+    options.build ??
+    ((config: Record<string, unknown>) =>
+      cnn({
+        inputShape: data.train.shape,
+        classes: data.train.classes,
+        ...(config as CnnOptions),
+      }));
   const signal = options.signal ?? kernelHost()?.signal;
   for (const config of configs) {
     const key = configKey(config);
@@ -111,8 +131,14 @@ export async function sweep(configs: Record<string, unknown>[], data: DatasetSpl
       const trained = await evaluate(model, data.train, { signal });
       const test = await evaluate(model, data.test, { signal });
       rows.push({
-        config, key, parameters: info.trainableParameters, macs: info.totalMacs, epochs: history.epochs.length,
-        secondsPerEpoch: history.secondsPerEpoch, trainAccuracy: trained.accuracy, testAccuracy: test.accuracy,
+        config,
+        key,
+        parameters: info.trainableParameters,
+        macs: info.totalMacs,
+        epochs: history.epochs.length,
+        secondsPerEpoch: history.secondsPerEpoch,
+        trainAccuracy: trained.accuracy,
+        testAccuracy: test.accuracy,
       });
       if (options.file) fs.writeFileSync(options.file, JSON.stringify(rows, null, 1));
     } catch (error) {
@@ -128,7 +154,11 @@ export async function sweep(configs: Record<string, unknown>[], data: DatasetSpl
 
 /** The key that identifies a configuration: JSON with sorted keys. */
 export function configKey(config: Record<string, unknown>): string {
-  return JSON.stringify(Object.keys(config).sort().map((k) => [k, config[k]]));
+  return JSON.stringify(
+    Object.keys(config)
+      .sort()
+      .map((k) => [k, config[k]]),
+  );
 }
 
 function sorted(points: [number, number][]): [number, number][] {

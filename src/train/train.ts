@@ -72,13 +72,16 @@ export interface TrainOptions {
  * const history = await train(model, data, { epochs: 3, seed: 1 });
  * ```
  */
-export async function train(model: tf.LayersModel, data: ImageDataset | DatasetSplit,
-  options: TrainOptions = {}): Promise<TrainingHistory> {
+export async function train(
+  model: tf.LayersModel,
+  data: ImageDataset | DatasetSplit,
+  options: TrainOptions = {},
+): Promise<TrainingHistory> {
   await backendReady();
   const started = Date.now();
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const batchSize = options.batchSize ?? 64;
-  const epochs = isFast(options.fast) ? Math.min(1, options.epochs ?? 1) : options.epochs ?? 5;
+  const epochs = isFast(options.fast) ? Math.min(1, options.epochs ?? 1) : (options.epochs ?? 5);
   const { trainSet, validationSet, validationName } = trainingSets(data, options.validation, seed);
   checkShapes(model, trainSet);
   const recalibration = recalibrationImages(options.recalibrateBatchNorm);
@@ -93,9 +96,24 @@ export async function train(model: tf.LayersModel, data: ImageDataset | DatasetS
   const step = trainingStep(model, optimizer, options.quiet ?? false);
   const signal = options.signal ?? kernelHost()?.signal;
   const history = new TrainingHistory(validationName);
-  const dashboard = new TrainingDashboard(history, trainSet.batchCount(batchSize) * epochs, epochs,
-    kernelHost() !== undefined && !options.quiet, options.quiet ?? false);
-  const context: EpochContext = { trainSet, batchSize, seed, maxShift: options.maxShift, step, history, dashboard, signal, done: 0 };
+  const dashboard = new TrainingDashboard(
+    history,
+    trainSet.batchCount(batchSize) * epochs,
+    epochs,
+    kernelHost() !== undefined && !options.quiet,
+    options.quiet ?? false,
+  );
+  const context: EpochContext = {
+    trainSet,
+    batchSize,
+    seed,
+    maxShift: options.maxShift,
+    step,
+    history,
+    dashboard,
+    signal,
+    done: 0,
+  };
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const result = await trainEpoch(context, epoch);
@@ -103,9 +121,19 @@ export async function train(model: tf.LayersModel, data: ImageDataset | DatasetS
         history.stopReason = "interrupted";
         break;
       }
-      recalibrateBatchNormalization(model, trainSet, { images: recalibration, batchSize, seed: seed + epoch, step: step.native });
-      const record: EpochRecord = { epoch, loss: result.loss, accuracy: result.accuracy, seconds: result.seconds,
-        imagesPerSecond: result.images / result.seconds };
+      recalibrateBatchNormalization(model, trainSet, {
+        images: recalibration,
+        batchSize,
+        seed: seed + epoch,
+        step: step.native,
+      });
+      const record: EpochRecord = {
+        epoch,
+        loss: result.loss,
+        accuracy: result.accuracy,
+        seconds: result.seconds,
+        imagesPerSecond: result.images / result.seconds,
+      };
       if (validationSet) {
         const validation = await evaluateLossAccuracy(model, validationSet, Math.max(batchSize, 256), signal);
         if (validation === undefined) {
@@ -116,8 +144,14 @@ export async function train(model: tf.LayersModel, data: ImageDataset | DatasetS
         record.validationAccuracy = validation.accuracy;
       }
       history.epochs.push(record);
-      dashboard.epoch(context.done, { epoch, loss: record.loss, accuracy: record.accuracy,
-        ...(record.validationAccuracy !== undefined ? { [`${validationName} accuracy`]: record.validationAccuracy } : {}) });
+      dashboard.epoch(context.done, {
+        epoch,
+        loss: record.loss,
+        accuracy: record.accuracy,
+        ...(record.validationAccuracy !== undefined
+          ? { [`${validationName} accuracy`]: record.validationAccuracy }
+          : {}),
+      });
       if (early?.shouldStop(record, model)) history.stopReason = "early-stopping";
       if (options.onEpochEnd && (await options.onEpochEnd(history)) === false) break;
       if (history.stopReason === "early-stopping") break;
@@ -135,7 +169,9 @@ function recalibrationImages(option: boolean | number | undefined): number {
   if (option === undefined || option === true) return 2048;
   if (option === false) return 0;
   if (!Number.isInteger(option) || option < 1) {
-    throw new RangeError(`train: recalibrateBatchNorm must be true, false or a positive number of images, got ${option}`);
+    throw new RangeError(
+      `train: recalibrateBatchNorm must be true, false or a positive number of images, got ${option}`,
+    );
   }
   return option;
 }
@@ -144,12 +180,16 @@ function checkShapes(model: tf.LayersModel, data: ImageDataset): void {
   const input = model.inputs[0].shape.slice(1);
   const [h, w, c] = data.shape;
   if (input.length !== 3 || input[0] !== h || input[1] !== w || input[2] !== c) {
-    throw new Error(`train: the model expects inputs [${input.join(",")}] but the images are [${h},${w},${c}]; ` +
-      `build the model with inputShape: [${h}, ${w}, ${c}]`);
+    throw new Error(
+      `train: the model expects inputs [${input.join(",")}] but the images are [${h},${w},${c}]; ` +
+        `build the model with inputShape: [${h}, ${w}, ${c}]`,
+    );
   }
   const output = model.outputs[0].shape;
   if (output[output.length - 1] !== data.classes) {
-    throw new Error(`train: the model has ${output[output.length - 1]} outputs but the data has ${data.classes} ` +
-      `classes; build the model with classes: ${data.classes}`);
+    throw new Error(
+      `train: the model has ${output[output.length - 1]} outputs but the data has ${data.classes} ` +
+        `classes; build the model with classes: ${data.classes}`,
+    );
   }
 }

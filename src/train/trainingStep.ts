@@ -21,20 +21,32 @@ export function trainingStep(model: tf.LayersModel, optimizer: tf.Optimizer, qui
   }
   // Said once, so a student whose own net trains several times slower than the lesson's knows why.
   if (backendInfo()?.name === "native" && !quiet) {
-    console.log(`train: ${compiled.why}, so this network trains layer by layer (slower than the whole step in one native call)`);
+    console.log(
+      `train: ${compiled.why}, so this network trains layer by layer (slower than the whole step in one native call)`,
+    );
   }
   return { run: (batch) => layerByLayerStep(model, optimizer, variables, batch), native: undefined };
 }
 
 /** One step through tfjs: the forward pass on the tape, its gradients, the optimiser's update. */
-async function layerByLayerStep(model: tf.LayersModel, optimizer: tf.Optimizer, variables: tf.Variable[],
-  batch: { xs: tf.Tensor; ys: tf.Tensor }): Promise<StepOutcome> {
+async function layerByLayerStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  variables: tf.Variable[],
+  batch: { xs: tf.Tensor; ys: tf.Tensor },
+): Promise<StepOutcome> {
   let accuracy: tf.Scalar | undefined;
-  const loss = optimizer.minimize(() => {
-    const predictions = model.apply(batch.xs, { training: true }) as tf.Tensor2D;
-    accuracy = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(predictions, 1), tf.argMax(batch.ys, 1)), "float32"))) as tf.Scalar;
-    return crossEntropy(batch.ys as tf.Tensor2D, predictions);
-  }, true, variables) as tf.Scalar;
+  const loss = optimizer.minimize(
+    () => {
+      const predictions = model.apply(batch.xs, { training: true }) as tf.Tensor2D;
+      accuracy = tf.keep(
+        tf.mean(tf.cast(tf.equal(tf.argMax(predictions, 1), tf.argMax(batch.ys, 1)), "float32")),
+      ) as tf.Scalar;
+      return crossEntropy(batch.ys as tf.Tensor2D, predictions);
+    },
+    true,
+    variables,
+  ) as tf.Scalar;
   try {
     return { loss: (await loss.data())[0], accuracy: (await accuracy!.data())[0] };
   } finally {

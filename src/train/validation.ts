@@ -12,11 +12,16 @@ export interface TrainingSets {
  * Splits what train() was given: a dataset to validate on, a fraction or a count held out of the training images
  * (seeded), none (`false`), or by default the test set of a `{ train, test }` split.
  */
-export function trainingSets(data: ImageDataset | DatasetSplit, validation: ImageDataset | number | false | undefined,
-  seed: number): TrainingSets {
+export function trainingSets(
+  data: ImageDataset | DatasetSplit,
+  validation: ImageDataset | number | false | undefined,
+  seed: number,
+): TrainingSets {
   const trainSet = data instanceof ImageDataset ? data : data.train;
   if (!(trainSet instanceof ImageDataset)) {
-    throw new Error("train(model, data): data must be an ImageDataset or { train, test } from mnist() / fashionMnist()");
+    throw new Error(
+      "train(model, data): data must be an ImageDataset or { train, test } from mnist() / fashionMnist()",
+    );
   }
   if (validation instanceof ImageDataset) return { trainSet, validationSet: validation, validationName: "validation" };
   if (typeof validation === "number") {

@@ -6,7 +6,9 @@ abstract class Box extends DOMWidget {
   constructor(name: "HBox" | "VBox", children: readonly Widget[], layout?: LayoutOptions) {
     for (const child of children) {
       if (child === null || typeof child !== "object" || typeof child.modelId !== "string") {
-        throw new Error(`${name}: every child must be a widget (an IntSlider, an Output, a box...), got ${String(child)}`);
+        throw new Error(
+          `${name}: every child must be a widget (an IntSlider, an Output, a box...), got ${String(child)}`,
+        );
       }
     }
     super(CONTROLS_MODULE, name, { box_style: "", children: [...children] }, null, { layout });

@@ -17,7 +17,13 @@ export interface CheckboxOptions extends ControlOptions {
  */
 export class Checkbox extends ValueWidget<boolean> {
   constructor(options: CheckboxOptions = {}) {
-    super(CONTROLS_MODULE, "Checkbox", { value: options.value ?? false, indent: options.indent ?? true }, "CheckboxStyleModel", options);
+    super(
+      CONTROLS_MODULE,
+      "Checkbox",
+      { value: options.value ?? false, indent: options.indent ?? true },
+      "CheckboxStyleModel",
+      options,
+    );
   }
 
   get value(): boolean {

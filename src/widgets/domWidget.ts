@@ -29,7 +29,14 @@ export class Layout extends Widget {
       }
     }
     super(
-      { modelModule: BASE_MODULE.module, modelName: "LayoutModel", modelModuleVersion: BASE_MODULE.version, viewModule: BASE_MODULE.module, viewName: "LayoutView", viewModuleVersion: BASE_MODULE.version },
+      {
+        modelModule: BASE_MODULE.module,
+        modelName: "LayoutModel",
+        modelModuleVersion: BASE_MODULE.version,
+        viewModule: BASE_MODULE.module,
+        viewName: "LayoutView",
+        viewModuleVersion: BASE_MODULE.version,
+      },
       state,
     );
   }
@@ -43,7 +50,14 @@ export class Layout extends Widget {
 export class Style extends Widget {
   constructor(modelName: string, state: WidgetState) {
     super(
-      { modelModule: CONTROLS_MODULE.module, modelName, modelModuleVersion: CONTROLS_MODULE.version, viewModule: BASE_MODULE.module, viewName: "StyleView", viewModuleVersion: BASE_MODULE.version },
+      {
+        modelModule: CONTROLS_MODULE.module,
+        modelName,
+        modelModuleVersion: CONTROLS_MODULE.version,
+        viewModule: BASE_MODULE.module,
+        viewName: "StyleView",
+        viewModuleVersion: BASE_MODULE.version,
+      },
       state,
     );
   }
@@ -68,9 +82,22 @@ export interface ControlOptions {
 
 /** A widget with a view in the notebook: a layout, a style, and the common attributes. */
 export class DOMWidget extends Widget {
-  constructor(module: { module: string; version: string }, name: string, state: WidgetState, styleModel: string | null, options: ControlOptions = {}) {
+  constructor(
+    module: { module: string; version: string },
+    name: string,
+    state: WidgetState,
+    styleModel: string | null,
+    options: ControlOptions = {},
+  ) {
     super(
-      { modelModule: module.module, modelName: `${name}Model`, modelModuleVersion: module.version, viewModule: module.module, viewName: `${name}View`, viewModuleVersion: module.version },
+      {
+        modelModule: module.module,
+        modelName: `${name}Model`,
+        modelModuleVersion: module.version,
+        viewModule: module.module,
+        viewName: `${name}View`,
+        viewModuleVersion: module.version,
+      },
       {
         _dom_classes: [],
         layout: new Layout(options.layout),

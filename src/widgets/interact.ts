@@ -144,6 +144,10 @@ export class Interactive<C extends Controls> extends VBox {
  * interact({ size }, ({ size }) => show(tf.ones([size, size])));
  * ```
  */
-export function interact<C extends Controls>(controls: C, render: (values: ControlValues<C>) => unknown, options: InteractOptions = {}): Interactive<C> {
+export function interact<C extends Controls>(
+  controls: C,
+  render: (values: ControlValues<C>) => unknown,
+  options: InteractOptions = {},
+): Interactive<C> {
   return new Interactive(controls, render, options);
 }

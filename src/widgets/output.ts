@@ -34,7 +34,11 @@ export class Output extends DOMWidget {
   /** Replaces what the area shows with an error, as a failed cell shows it. */
   showError(error: unknown): void {
     const e = error instanceof Error ? error : new Error(String(error));
-    this.set({ outputs: [{ output_type: "error", ename: e.name, evalue: e.message, traceback: [e.stack ?? `${e.name}: ${e.message}`] }] });
+    this.set({
+      outputs: [
+        { output_type: "error", ename: e.name, evalue: e.message, traceback: [e.stack ?? `${e.name}: ${e.message}`] },
+      ],
+    });
   }
 
   /** Empties the area. */

@@ -18,16 +18,24 @@ abstract class Selection<T> extends ValueWidget<T> {
   private readonly labels: string[];
   private readonly values: T[];
 
-  constructor(name: "Dropdown" | "ToggleButtons", styleModel: string, extra: Record<string, unknown>, options: SelectionOptions<T>) {
+  constructor(
+    name: "Dropdown" | "ToggleButtons",
+    styleModel: string,
+    extra: Record<string, unknown>,
+    options: SelectionOptions<T>,
+  ) {
     if (!Array.isArray(options.options) || options.options.length === 0) {
-      throw new Error(`${name}: give at least one option, e.g. { options: ["relu", "sigmoid"] } or [["ReLU", tf.relu], ...]`);
+      throw new Error(
+        `${name}: give at least one option, e.g. { options: ["relu", "sigmoid"] } or [["ReLU", tf.relu], ...]`,
+      );
     }
     const labels = options.options.map((option) => (typeof option === "string" ? option : option[0]));
     const values = options.options.map((option) => (typeof option === "string" ? option : option[1]) as T);
     let index = 0;
     if (options.value !== undefined) {
       index = values.indexOf(options.value);
-      if (index < 0) throw new Error(`${name}: value ${String(options.value)} is not one of the options (${labels.join(", ")})`);
+      if (index < 0)
+        throw new Error(`${name}: value ${String(options.value)} is not one of the options (${labels.join(", ")})`);
     }
     super(CONTROLS_MODULE, name, { _options_labels: labels, index, ...extra }, styleModel, options);
     this.labels = labels;

@@ -15,7 +15,11 @@ export interface SliderOptions extends ControlOptions {
 
 /** A slider for a number between `min` and `max`; values from anywhere are clamped into that range. */
 abstract class Slider extends ValueWidget<number> {
-  constructor(name: "IntSlider" | "FloatSlider", defaults: { max: number; step: number; readoutFormat: string }, options: SliderOptions) {
+  constructor(
+    name: "IntSlider" | "FloatSlider",
+    defaults: { max: number; step: number; readoutFormat: string },
+    options: SliderOptions,
+  ) {
     const min = options.min ?? 0;
     const max = options.max ?? defaults.max;
     if (!(min <= max)) throw new Error(`${name}: min (${min}) must not be above max (${max})`);
@@ -61,7 +65,8 @@ abstract class Slider extends ValueWidget<number> {
   }
 
   protected clamp(value: number): number {
-    if (typeof value !== "number" || Number.isNaN(value)) throw new Error(`slider value must be a number (got ${String(value)})`);
+    if (typeof value !== "number" || Number.isNaN(value))
+      throw new Error(`slider value must be a number (got ${String(value)})`);
     return Math.min(Math.max(value, this.min), this.max);
   }
 }

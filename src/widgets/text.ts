@@ -21,7 +21,11 @@ export class Text extends ValueWidget<string> {
     super(
       CONTROLS_MODULE,
       "Text",
-      { value: options.value ?? "", placeholder: options.placeholder ?? "\u200b", continuous_update: options.continuousUpdate ?? false },
+      {
+        value: options.value ?? "",
+        placeholder: options.placeholder ?? "\u200b",
+        continuous_update: options.continuousUpdate ?? false,
+      },
       "TextStyleModel",
       options,
     );

@@ -50,7 +50,11 @@ export class Widget {
     };
     const host = kernelHost();
     if (host !== undefined) {
-      this.comm = host.comm.open(WIDGET_TARGET, { state: this.serialisedState(), buffer_paths: [] }, { version: PROTOCOL_VERSION });
+      this.comm = host.comm.open(
+        WIDGET_TARGET,
+        { state: this.serialisedState(), buffer_paths: [] },
+        { version: PROTOCOL_VERSION },
+      );
       this.comm.onMsg((data, message) => this.receive(data, message.buffers));
       this.comm.onClose(() => this.closedByFrontend());
     }

@@ -11,7 +11,9 @@ function tiny(count = 10): ImageDataset {
 }
 
 describe("data: ImageDataset", () => {
-  before(async () => { await useBestBackend({ quiet: true }); });
+  before(async () => {
+    await useBestBackend({ quiet: true });
+  });
 
   it("makes normalised float batches and one-hot labels from bytes", () => {
     const data = tiny();
@@ -27,13 +29,17 @@ describe("data: ImageDataset", () => {
 
   it("shuffles the same way for the same seed and covers every example once", () => {
     const data = tiny(10);
-    const order = (seed: number) => Array.from(data.batches(4, { seed })).flatMap((b) => {
-      tf.dispose([b.xs, b.ys]);
-      return Array.from(b.indices);
-    });
+    const order = (seed: number) =>
+      Array.from(data.batches(4, { seed })).flatMap((b) => {
+        tf.dispose([b.xs, b.ys]);
+        return Array.from(b.indices);
+      });
     assert.deepEqual(order(3), order(3));
     assert.notDeepEqual(order(3), order(4));
-    assert.deepEqual([...order(3)].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      [...order(3)].sort((a, b) => a - b),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
   });
 
   it("splits into disjoint train and validation sets, and subsets", () => {
@@ -67,7 +73,10 @@ describe("data: ImageDataset", () => {
     edge.dispose();
     const shapes = syntheticShapes({ count: 20, seed: 1 });
     assert.equal(shapes.count, 20);
-    assert.deepEqual(shapes.classCounts(), SHAPE_KINDS.map(() => 4));
+    assert.deepEqual(
+      shapes.classCounts(),
+      SHAPE_KINDS.map(() => 4),
+    );
     assert.ok(shapes.imageBytes(0).some((v) => v === 255));
   });
 });

@@ -6,9 +6,14 @@ import * as zlib from "zlib";
 import { encodeIdx, parseIdx, readIdx } from "../../src/data";
 
 describe("data: IDX reader", () => {
-  const images = encodeIdx([2, 3, 4], Uint8Array.from({ length: 24 }, (_, i) => i));
+  const images = encodeIdx(
+    [2, 3, 4],
+    Uint8Array.from({ length: 24 }, (_, i) => i),
+  );
   let dir: string;
-  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "cnnlab-idx-")); });
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "cnnlab-idx-"));
+  });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("reads dims and values of a raw and a gzipped file", () => {
@@ -23,14 +28,22 @@ describe("data: IDX reader", () => {
   it("names the file and says it is truncated", () => {
     const file = path.join(dir, "train-images-idx3-ubyte");
     fs.writeFileSync(file, images.subarray(0, images.length - 5));
-    assert.throws(() => readIdx(file), (e: Error) =>
-      e.message.includes(file) && /truncated/.test(e.message) &&
-      e.message.includes(`${images.length - 5} bytes`) && /delete/.test(e.message));
+    assert.throws(
+      () => readIdx(file),
+      (e: Error) =>
+        e.message.includes(file) &&
+        /truncated/.test(e.message) &&
+        e.message.includes(`${images.length - 5} bytes`) &&
+        /delete/.test(e.message),
+    );
   });
 
   it("rejects a truncated gzip stream", () => {
     const gz = zlib.gzipSync(images);
-    assert.throws(() => parseIdx(gz.subarray(0, gz.length - 10), "t.gz"), /t\.gz: the gzip data is corrupt or truncated/);
+    assert.throws(
+      () => parseIdx(gz.subarray(0, gz.length - 10), "t.gz"),
+      /t\.gz: the gzip data is corrupt or truncated/,
+    );
   });
 
   it("rejects a bad magic number", () => {
@@ -42,7 +55,10 @@ describe("data: IDX reader", () => {
   });
 
   it("rejects the wrong number of dimensions", () => {
-    assert.throws(() => parseIdx(images, "labels.idx", 1), /labels\.idx: expected 1 dimension \(a label file\), the header declares 3/);
+    assert.throws(
+      () => parseIdx(images, "labels.idx", 1),
+      /labels\.idx: expected 1 dimension \(a label file\), the header declares 3/,
+    );
   });
 
   it("rejects extra bytes after the declared values", () => {

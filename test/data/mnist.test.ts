@@ -44,7 +44,12 @@ describe("data: MNIST and Fashion-MNIST loaders", () => {
       const { encodeIdx } = await import("../../src/data");
       const zlib = await import("zlib");
       const make = (dims: number[], fill: (i: number) => number) =>
-        zlib.gzipSync(encodeIdx(dims, Uint8Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => fill(i))));
+        zlib.gzipSync(
+          encodeIdx(
+            dims,
+            Uint8Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => fill(i)),
+          ),
+        );
       files["train-images-idx3-ubyte.gz"] = make([3, 28, 28], (i) => i % 256);
       files["train-labels-idx1-ubyte.gz"] = make([3], (i) => i);
       files["t10k-images-idx3-ubyte.gz"] = make([2, 28, 28], (i) => (i * 7) % 256);
@@ -54,14 +59,22 @@ describe("data: MNIST and Fashion-MNIST loaders", () => {
         requests++;
         const name = path.basename(request.url ?? "");
         const body = files[name];
-        if (!body) { response.writeHead(404); response.end(); return; }
+        if (!body) {
+          response.writeHead(404);
+          response.end();
+          return;
+        }
         response.writeHead(200);
         response.end(serveCorrupt ? body.subarray(0, body.length - 4) : body);
       });
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/data/`;
     });
-    beforeEach(() => { cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "cnnlab-cache-")); serveCorrupt = false; requests = 0; });
+    beforeEach(() => {
+      cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "cnnlab-cache-"));
+      serveCorrupt = false;
+      requests = 0;
+    });
     afterEach(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
     after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
@@ -69,8 +82,9 @@ describe("data: MNIST and Fashion-MNIST loaders", () => {
 
     it("downloads into the cache, verifies, and reuses the cache without downloading again", async () => {
       // dir points nowhere so the Debian copy is not found first.
-      const data = await fashionMnist({ ...options(), dir: path.join(cacheDir, "missing"), download: false })
-        .catch((e: Error) => e);
+      const data = await fashionMnist({ ...options(), dir: path.join(cacheDir, "missing"), download: false }).catch(
+        (e: Error) => e,
+      );
       assert.ok(data instanceof Error && /download: true/.test(data.message));
       const loaded = await fashionMnistFromCache(options());
       assert.equal(loaded.train.count, 3);

@@ -4,13 +4,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import * as layers from "@tensorflow/tfjs-layers";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../../src/contract";
-import {
-  display,
-  numericTable,
-  registerModelDisplay,
-  show,
-  table,
-} from "../../src/display";
+import { display, numericTable, registerModelDisplay, show, table } from "../../src/display";
 import { installFakeHost } from "./fakeHost";
 
 function bundleOf(value: unknown): MimeBundle {
@@ -30,7 +24,12 @@ describe("display: mimebundles", () => {
   });
 
   it("shows a tensor as a PNG plus a text summary with shape, dtype, statistics and NaN/Inf counts", () => {
-    const bundle = bundleOf(tf.tensor2d([[1, 2], [3, NaN]]));
+    const bundle = bundleOf(
+      tf.tensor2d([
+        [1, 2],
+        [3, NaN],
+      ]),
+    );
     assert.deepStrictEqual(Object.keys(bundle).sort(), ["image/png", "text/plain"]);
     const text = bundle["text/plain"];
     assert.match(text, /float32 \[2,2\]/);
@@ -120,19 +119,43 @@ describe("display: mimebundles", () => {
   }
 
   it("escapes HTML in tables and aligns their text", () => {
-    const result = table([{ name: "<script>x</script>", value: 1.5 }, { name: "a&b", value: 10 }], { title: "t<1>" });
+    const result = table(
+      [
+        { name: "<script>x</script>", value: 1.5 },
+        { name: "a&b", value: 10 },
+      ],
+      { title: "t<1>" },
+    );
     const html = bundleOf(result)["text/html"]!;
     assert.doesNotMatch(html, /<script>/);
     assert.match(html, /&lt;script&gt;x&lt;\/script&gt;/);
     assert.match(html, /a&amp;b/);
     assert.match(html, /t&lt;1&gt;/);
-    assert.strictEqual(String(result), "t<1>\nname                value\n------------------  -----\n<script>x</script>    1.5\na&b                    10");
+    assert.strictEqual(
+      String(result),
+      "t<1>\nname                value\n------------------  -----\n<script>x</script>    1.5\na&b                    10",
+    );
     assert.throws(() => table("rows" as never), /array of rows/);
-    assert.match(String(table([[1, 2], [3, 4]], { columns: ["a", "b"] })), /^a {2}b\n-{1} {2}-\n1 {2}2\n3 {2}4$/);
+    assert.match(
+      String(
+        table(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          { columns: ["a", "b"] },
+        ),
+      ),
+      /^a {2}b\n-{1} {2}-\n1 {2}2\n3 {2}4$/,
+    );
   });
 
   it("marks a highlighted window in a numeric table, in HTML and in text", () => {
-    const input = tf.tensor2d([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]);
+    const input = tf.tensor2d([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+      [9, 10, 11, 12],
+    ]);
     const result = numericTable(input, { highlight: { row: 1, col: 1, height: 2, width: 2 }, digits: 0 });
     const html = bundleOf(result)["text/html"]!;
     assert.strictEqual(html.match(/data-highlight/g)?.length, 4);

@@ -1,12 +1,5 @@
 import { inspect } from "util";
-import {
-  KERNEL_HOST,
-  KernelHost,
-  KernelComm,
-  DisplayOptions,
-  JUPYTER_DISPLAY,
-  MimeBundle,
-} from "../../src/contract";
+import { KERNEL_HOST, KernelHost, KernelComm, DisplayOptions, JUPYTER_DISPLAY, MimeBundle } from "../../src/contract";
 
 /** What a fake kernel received: the bundle it would have sent, and the display options. */
 export interface SentOutput {

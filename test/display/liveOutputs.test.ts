@@ -27,7 +27,10 @@ describe("display: live outputs", () => {
     assert.strictEqual(values[values.length - 1], "final");
     const id = host.sent[0].options?.id;
     assert.ok(id);
-    assert.ok(host.sent.slice(1).every((s) => s.options?.id === id && s.options?.update === true), "updates in place");
+    assert.ok(
+      host.sent.slice(1).every((s) => s.options?.id === id && s.options?.update === true),
+      "updates in place",
+    );
   });
 
   it("sends a held-back update once the interval has passed, to its own output even after the cell ended", async () => {
@@ -37,7 +40,10 @@ describe("display: live outputs", () => {
     assert.strictEqual(host.sent.length, 1);
     host.remove(); // the cell ends: the kernel withdraws its host object
     await new Promise((resolve) => setTimeout(resolve, 80));
-    assert.deepStrictEqual(host.sent.map((s) => s.value), ["first", "held back"]);
+    assert.deepStrictEqual(
+      host.sent.map((s) => s.value),
+      ["first", "held back"],
+    );
   });
 
   it("shows a progress bar with done/total, rate, time left and metrics, updated in place", () => {
@@ -48,17 +54,17 @@ describe("display: live outputs", () => {
       bar.tick(1, { loss: 1 / (i + 1) });
     }
     const last = host.sent[host.sent.length - 1].bundle!;
-    assert.strictEqual(
-      last["text/plain"],
-      "epoch 1 [############..................] 4/10 40% 2/s ETA 0:03 loss 0.25",
-    );
+    assert.strictEqual(last["text/plain"], "epoch 1 [############..................] 4/10 40% 2/s ETA 0:03 loss 0.25");
     assert.match(last["text/html"]!, /width:40\.0%/);
     now += 1000;
     bar.finish({ loss: 0.1 });
     const final = host.sent[host.sent.length - 1];
     assert.match(final.bundle!["text/plain"], /epoch 1 \[#{12}\.{18}\] 4\/10 40% 1\.33\/s took 0:03 loss 0\.1/);
     assert.strictEqual(final.options?.update, true);
-    assert.ok(host.sent.every((s) => s.options?.id === host.sent[0].options?.id), "one output");
+    assert.ok(
+      host.sent.every((s) => s.options?.id === host.sent[0].options?.id),
+      "one output",
+    );
     const count = host.sent.length;
     bar.tick();
     assert.strictEqual(host.sent.length, count, "a finished bar stays as it is");

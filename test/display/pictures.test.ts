@@ -37,7 +37,12 @@ describe("display: pictures of tensors", () => {
   });
 
   it("draws 0 as the diverging map's midpoint colour and signs on either side", async () => {
-    const view = show(tf.tensor2d([[-2, 0], [1, 4]]));
+    const view = show(
+      tf.tensor2d([
+        [-2, 0],
+        [1, 4],
+      ]),
+    );
     const rendered = view.picture!.render();
     const box = rendered.tiles[0];
     const scale = box.width / 2;
@@ -53,8 +58,14 @@ describe("display: pictures of tensors", () => {
 
   it("keeps the RGB order of a 3-channel image", async () => {
     const pixels = [
-      [[1, 0, 0], [0, 1, 0]],
-      [[0, 0, 1], [1, 1, 1]],
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+      ],
+      [
+        [0, 0, 1],
+        [1, 1, 1],
+      ],
     ];
     const rendered = show(tf.tensor3d(pixels)).picture!.render();
     const box = rendered.tiles[0];
@@ -90,7 +101,10 @@ describe("display: pictures of tensors", () => {
   it("draws 3-input-channel filters as one RGB tile per filter", () => {
     const grid = showFilters(tf.randomNormal([5, 5, 3, 8], 0, 1, "float32", 1));
     assert.strictEqual(grid.tileCount, 8);
-    assert.strictEqual(showFilters(tf.randomNormal([5, 5, 3, 8], 0, 1, "float32", 1), { inputChannel: 2 }).tileCount, 8);
+    assert.strictEqual(
+      showFilters(tf.randomNormal([5, 5, 3, 8], 0, 1, "float32", 1), { inputChannel: 2 }).tileCount,
+      8,
+    );
   });
 
   it("draws an image batch with one tile per image and rejects a wrong number of labels", () => {
@@ -125,7 +139,12 @@ describe("display: pictures of tensors", () => {
   });
 
   it("upscales small tensors with nearest neighbour so a 5×5 kernel is visible", async () => {
-    const rendered = show(tf.tensor2d(Array.from({ length: 25 }, (_, i) => i), [5, 5])).picture!.render();
+    const rendered = show(
+      tf.tensor2d(
+        Array.from({ length: 25 }, (_, i) => i),
+        [5, 5],
+      ),
+    ).picture!.render();
     const box = rendered.tiles[0];
     assert.ok(box.width >= 100, `a 5×5 tensor is drawn at least 100 px wide, got ${box.width}`);
     const image = await decodePng(rendered.png);

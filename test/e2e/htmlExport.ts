@@ -38,7 +38,11 @@ export interface OfflineView {
  *   online gets from the CDN: scripts that register themselves as AMD modules when `define.amd` exists then no
  *   longer set their browser global.
  */
-export async function viewOffline(htmlPath: string, screenshotPath: string, simulateRequireJs = false): Promise<OfflineView> {
+export async function viewOffline(
+  htmlPath: string,
+  screenshotPath: string,
+  simulateRequireJs = false,
+): Promise<OfflineView> {
   const chromium = await launchChromium((url) => url.startsWith("file:"));
   try {
     if (simulateRequireJs) {
@@ -55,8 +59,9 @@ export async function viewOffline(htmlPath: string, screenshotPath: string, simu
     await page.goto(pathToFileURL(htmlPath).href, { waitUntil: "load", timeout: 60_000 });
     // plotly draws right after its script runs; give late figures a moment.
     await page.waitForTimeout(1000);
-    const plotlyFigures = await page.$$eval(".js-plotly-plot", (plots) =>
-      plots.filter((plot) => plot.querySelector("svg.main-svg")).length,
+    const plotlyFigures = await page.$$eval(
+      ".js-plotly-plot",
+      (plots) => plots.filter((plot) => plot.querySelector("svg.main-svg")).length,
     );
     await page.screenshot({ path: screenshotPath, fullPage: true });
     return { plotlyFigures, pageErrors, blockedRequests: [...chromium.blockedRequests] };
@@ -79,10 +84,14 @@ function unpackedPackage(cacheDir: string, pkg: { name: string; version: string 
   const scratch = `${folder}.download`;
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
-  const packed = spawnSync("npm", ["pack", `${pkg.name}@${pkg.version}`, "--pack-destination", scratch], { encoding: "utf8" });
+  const packed = spawnSync("npm", ["pack", `${pkg.name}@${pkg.version}`, "--pack-destination", scratch], {
+    encoding: "utf8",
+  });
   const tarball = readdirSync(scratch).find((file) => file.endsWith(".tgz"));
   if (packed.status !== 0 || tarball === undefined) {
-    throw new Error(`npm pack ${pkg.name}@${pkg.version} failed (the test needs the npm registry once): ${packed.stderr}`);
+    throw new Error(
+      `npm pack ${pkg.name}@${pkg.version} failed (the test needs the npm registry once): ${packed.stderr}`,
+    );
   }
   const unpacked = spawnSync("tar", ["xzf", join(scratch, tarball), "-C", scratch], { encoding: "utf8" });
   if (unpacked.status !== 0) throw new Error(`could not unpack ${tarball}: ${unpacked.stderr}`);
@@ -96,15 +105,23 @@ function unpackedPackage(cacheDir: string, pkg: { name: string; version: string 
  * Opens an exported HTML file as a reader who is online sees it: the widget renderer and require.js answered from
  * pinned npm packages, every other network request refused. Calls `inspect` on the page once the widgets drew.
  */
-export async function viewWithWidgets<T>(htmlPath: string, cacheDir: string, screenshotPath: string, inspect: (page: Page) => Promise<T>): Promise<{ result: T; pageErrors: string[] }> {
+export async function viewWithWidgets<T>(
+  htmlPath: string,
+  cacheDir: string,
+  screenshotPath: string,
+  inspect: (page: Page) => Promise<T>,
+): Promise<{ result: T; pageErrors: string[] }> {
   const renderer = unpackedPackage(cacheDir, widgetRenderer);
   const requireJsFolder = unpackedPackage(cacheDir, requireJs);
   const chromium = await launchChromium((url) => url.startsWith("file:"));
   try {
-    await chromium.context.route(/^https:\/\/unpkg\.com\/@jupyter-widgets\/html-manager@[^/]*\/dist\/(.+)$/, (route) => {
-      const file = new URL(route.request().url()).pathname.replace(/^.*\/dist\//, "");
-      return route.fulfill({ path: join(renderer, "dist", file) });
-    });
+    await chromium.context.route(
+      /^https:\/\/unpkg\.com\/@jupyter-widgets\/html-manager@[^/]*\/dist\/(.+)$/,
+      (route) => {
+        const file = new URL(route.request().url()).pathname.replace(/^.*\/dist\//, "");
+        return route.fulfill({ path: join(renderer, "dist", file) });
+      },
+    );
     await chromium.context.route(/require(\.min)?\.js$/, (route) =>
       route.fulfill({ path: join(requireJsFolder, "require.js"), contentType: "text/javascript" }),
     );

@@ -40,9 +40,16 @@ describe("the stop button in JupyterLab in Chromium (issue 8)", function () {
     }
     await notebook.page.screenshot({ path: join(buildDir, "interrupt.png") });
     console.log(`      the cell ended ${stoppedAfter.toFixed(2)} s after stop was pressed`);
-    assert.ok(stoppedAfter <= 2, `the cell was still running ${stoppedAfter === Infinity ? "10" : stoppedAfter} s after stop`);
+    assert.ok(
+      stoppedAfter <= 2,
+      `the cell was still running ${stoppedAfter === Infinity ? "10" : stoppedAfter} s after stop`,
+    );
     const loopOutput = await notebook.outputText(1);
-    assert.match(loopOutput, /KeyboardInterrupt/, `the interrupted cell should end with KeyboardInterrupt; it shows:\n${loopOutput.slice(-400)}`);
+    assert.match(
+      loopOutput,
+      /KeyboardInterrupt/,
+      `the interrupted cell should end with KeyboardInterrupt; it shows:\n${loopOutput.slice(-400)}`,
+    );
 
     await notebook.runCodeCell(2);
     const nextBy = Date.now() + 30_000;

@@ -86,7 +86,9 @@ async function waitForExit(child: ChildProcess, milliseconds: number): Promise<b
 export async function startJupyterLab(options: JupyterLabOptions): Promise<JupyterLabServer> {
   const jupyter = join(options.repositoryRoot, ".venv", "bin", "jupyter");
   if (!existsSync(jupyter)) {
-    throw new Error(`no JupyterLab at ${jupyter}: run \`node scripts/setup.mjs\` (or \`npm test\`) once to create .venv`);
+    throw new Error(
+      `no JupyterLab at ${jupyter}: run \`node scripts/setup.mjs\` (or \`npm test\`) once to create .venv`,
+    );
   }
   const port = await freeLoopbackPort();
   const token = randomBytes(24).toString("hex");

@@ -93,7 +93,10 @@ export class LabSession {
  * Mocha hooks for a suite about one notebook: before its tests, a session named `name` with the notebook open and
  * its kernel idle; after them, both closed. The returned getters are for the tests' bodies.
  */
-export function withOpenNotebook(name: string, notebookPath: string): { session: () => LabSession; notebook: () => NotebookPage } {
+export function withOpenNotebook(
+  name: string,
+  notebookPath: string,
+): { session: () => LabSession; notebook: () => NotebookPage } {
   let session: LabSession | undefined;
   let notebook: NotebookPage | undefined;
   before(async function () {

@@ -82,16 +82,21 @@ describe("lessons in JupyterLab in Chromium (issue 8)", function () {
         executed.push({ notebookPath, isLesson, plotlyFigures: saved.plotlyFigures, runAllSeconds, totalSeconds });
 
         const liveOutput = needsLiveOutput(isLesson, live);
-        if (isLesson && !liveOutput) console.log("      (no training ran long enough to show a progress update: live progress not checked)");
+        if (isLesson && !liveOutput)
+          console.log("      (no training ran long enough to show a progress update: live progress not checked)");
         const problems = userVisibleProblems(saved, rendered, live, { liveOutput });
         // Everything a lesson shows must come from the local server: a student may well be offline.
-        for (const url of session.chromium.blockedRequests.splice(0)) problems.push(`the page asked the network for ${url}`);
+        for (const url of session.chromium.blockedRequests.splice(0))
+          problems.push(`the page asked the network for ${url}`);
         if (problems.length > 0) {
           assert.fail(`${notebookPath} after Run All (${runAllSeconds.toFixed(1)} s):\n  ${problems.join("\n  ")}`);
         }
         if (!isLesson) {
           // The fixture shows one of each; a check that finds none of them proves nothing.
-          assert.ok(saved.plotlyFigures >= 1 && saved.pngImages >= 1, "the fixture should send a plotly figure and a PNG");
+          assert.ok(
+            saved.plotlyFigures >= 1 && saved.pngImages >= 1,
+            "the fixture should send a plotly figure and a PNG",
+          );
         }
       } finally {
         await notebook.page.close();
@@ -125,7 +130,11 @@ describe("lessons in JupyterLab in Chromium (issue 8)", function () {
       const lesson = exportedLesson();
       if (!lesson) return this.skip();
       const html = exportToHtml(repositoryRoot, join(session.rootDir, lesson.notebookPath), join(buildDir, "export"));
-      const view = await viewOffline(html, join(buildDir, "export", `${stem(lesson.notebookPath)}-requirejs.png`), true);
+      const view = await viewOffline(
+        html,
+        join(buildDir, "export", `${stem(lesson.notebookPath)}-requirejs.png`),
+        true,
+      );
       assert.equal(
         view.plotlyFigures,
         lesson.plotlyFigures,

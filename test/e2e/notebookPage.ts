@@ -114,7 +114,9 @@ export class NotebookPage {
       const options = await select.$$eval("option", (elements) => elements.map((option) => option.textContent ?? ""));
       const ours = options.find((label) => label.includes(this.expectedKernelName));
       if (!ours) {
-        throw new Error(`the kernel picker does not offer "${this.expectedKernelName}"; it offers: ${options.join(", ")}`);
+        throw new Error(
+          `the kernel picker does not offer "${this.expectedKernelName}"; it offers: ${options.join(", ")}`,
+        );
       }
       await select.selectOption({ label: ours });
     }
@@ -204,9 +206,14 @@ export class NotebookPage {
 
   async liveOutputs(): Promise<LiveOutput[]> {
     return this.page.evaluate(() => {
-      const recorder = (window as unknown as {
-        cnnlabLiveOutputs?: { states: Map<string, Set<string>>; lifetimes: Map<string, { first: number; last: number; progress: boolean }> };
-      }).cnnlabLiveOutputs;
+      const recorder = (
+        window as unknown as {
+          cnnlabLiveOutputs?: {
+            states: Map<string, Set<string>>;
+            lifetimes: Map<string, { first: number; last: number; progress: boolean }>;
+          };
+        }
+      ).cnnlabLiveOutputs;
       if (!recorder) return [];
       return [...recorder.lifetimes].map(([key, lifetime]) => ({
         codeCell: Number(key.split(":")[0]),
@@ -221,12 +228,18 @@ export class NotebookPage {
   async runAll(timeoutMilliseconds: number): Promise<number> {
     await this.recordLiveOutputs();
     // Run All acts on the focused document: click into the notebook first, as a student would.
-    await this.page.locator(`${panel} .jp-Cell`).first().locator(".jp-InputPrompt, .jp-InputArea-prompt").first().click();
+    await this.page
+      .locator(`${panel} .jp-Cell`)
+      .first()
+      .locator(".jp-InputPrompt, .jp-InputArea-prompt")
+      .first()
+      .click();
     const started = Date.now();
     await this.menu("Run", "runmenu:run-all");
     await this.page
       .waitForFunction(
-        () => (window as unknown as { cnnlabLiveOutputs?: { sawRunningCell: boolean } }).cnnlabLiveOutputs?.sawRunningCell,
+        () =>
+          (window as unknown as { cnnlabLiveOutputs?: { sawRunningCell: boolean } }).cnnlabLiveOutputs?.sawRunningCell,
         null,
         { timeout: 30_000 },
       )
@@ -239,7 +252,9 @@ export class NotebookPage {
 
   private async sawRunningCell(): Promise<boolean> {
     return this.page.evaluate(
-      () => (window as unknown as { cnnlabLiveOutputs?: { sawRunningCell: boolean } }).cnnlabLiveOutputs?.sawRunningCell ?? false,
+      () =>
+        (window as unknown as { cnnlabLiveOutputs?: { sawRunningCell: boolean } }).cnnlabLiveOutputs?.sawRunningCell ??
+        false,
     );
   }
 
@@ -264,7 +279,10 @@ export class NotebookPage {
     const prompts = await this.prompts();
     throw new Error(
       `the notebook was still running at the time limit (kernel ${await this.kernelStatus()}, ` +
-        `running cells: ${prompts.map((prompt, index) => (prompt.includes("*") ? index + 1 : 0)).filter(Boolean).join(", ")})`,
+        `running cells: ${prompts
+          .map((prompt, index) => (prompt.includes("*") ? index + 1 : 0))
+          .filter(Boolean)
+          .join(", ")})`,
     );
   }
 
@@ -308,7 +326,9 @@ export class NotebookPage {
         output.scrollIntoView({ block: "nearest" });
         await nextFrame();
       }
-      const images = Array.from(document.querySelectorAll<HTMLImageElement>(`${panelSelector} .jp-OutputArea-output img`));
+      const images = Array.from(
+        document.querySelectorAll<HTMLImageElement>(`${panelSelector} .jp-OutputArea-output img`),
+      );
       await Promise.all(images.map((image) => image.decode().catch(() => undefined)));
     }, panel);
     await sleep(500);
@@ -343,13 +363,11 @@ export class NotebookPage {
         // Images plotly draws inside its own figures are its business; the SVG check covers those outputs.
         images: Array.from(document.querySelectorAll<HTMLImageElement>(`${panelSelector} .jp-OutputArea-output img`))
           .filter((image) => image.closest(".jp-RenderedPlotly") === null)
-          .map(
-          (image) => ({
+          .map((image) => ({
             codeCell: describe(image).codeCell,
             naturalWidth: image.naturalWidth,
             naturalHeight: image.naturalHeight,
-          }),
-        ),
+          })),
         prompts: Array.from(document.querySelectorAll(`${panelSelector} .jp-CodeCell .jp-InputPrompt`)).map((node) =>
           (node.textContent ?? "").trim(),
         ),

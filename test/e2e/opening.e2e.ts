@@ -61,8 +61,12 @@ describe("opening a lesson in JupyterLab in Chromium (issue 12)", function () {
       await sleep(period);
     }
     await notebook.page.screenshot({ path: join(buildDir, "opening.png") });
-    const changes = samples.filter((s, i) => i === 0 || s.status !== samples[i - 1].status || s.dirty !== samples[i - 1].dirty);
-    console.log(`      ${changes.map((s) => `${s.seconds.toFixed(1)} s ${s.status || "(none)"}${s.dirty ? " modified" : ""}`).join(" → ")}`);
+    const changes = samples.filter(
+      (s, i) => i === 0 || s.status !== samples[i - 1].status || s.dirty !== samples[i - 1].dirty,
+    );
+    console.log(
+      `      ${changes.map((s) => `${s.seconds.toFixed(1)} s ${s.status || "(none)"}${s.dirty ? " modified" : ""}`).join(" → ")}`,
+    );
 
     const firstIdle = samples.findIndex((s) => s.status === "Idle");
     assert.ok(firstIdle >= 0, `the kernel never became idle: ${changes.map((s) => s.status).join(" → ")}`);
@@ -70,11 +74,16 @@ describe("opening a lesson in JupyterLab in Chromium (issue 12)", function () {
     assert.ok(unknownSeconds <= 0.5, `the status bar said "Unknown" for ${unknownSeconds.toFixed(1)} s`);
     // A notebook is briefly marked modified while JupyterLab loads it, before any kernel (IPython's too).
     const dirtyAfterIdle = samples.slice(firstIdle).filter((s) => s.dirty);
-    assert.equal(dirtyAfterIdle.length, 0, `the untouched lesson was marked modified from ${dirtyAfterIdle[0]?.seconds.toFixed(1)} s`);
+    assert.equal(
+      dirtyAfterIdle.length,
+      0,
+      `the untouched lesson was marked modified from ${dirtyAfterIdle[0]?.seconds.toFixed(1)} s`,
+    );
     assert.equal(samples.at(-1)?.status, "Idle");
 
-    const languages = await notebook.page.$$eval(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .cm-content", (nodes) =>
-      nodes.map((node) => node.getAttribute("data-language")),
+    const languages = await notebook.page.$$eval(
+      ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .cm-content",
+      (nodes) => nodes.map((node) => node.getAttribute("data-language")),
     );
     assert.ok(languages.length > 0, "no code cell editors found");
     assert.deepEqual([...new Set(languages)], ["typescript"], "code cells should be highlighted as TypeScript");

@@ -19,7 +19,10 @@ export interface Expectations {
  * it), and lessons whose training lasts long enough for a progress update (a progress bar seen for that long).
  */
 export function needsLiveOutput(isLesson: boolean, live: LiveOutput[]): boolean {
-  return !isLesson || live.some((output) => output.isTrainingProgress && output.visibleMilliseconds >= progressWorthMilliseconds);
+  return (
+    !isLesson ||
+    live.some((output) => output.isTrainingProgress && output.visibleMilliseconds >= progressWorthMilliseconds)
+  );
 }
 
 export function userVisibleProblems(
@@ -31,9 +34,7 @@ export function userVisibleProblems(
   const problems: string[] = [];
   for (const error of saved.errors) problems.push(`error output in ${error}`);
   if (saved.executedCodeCells !== saved.codeCells) {
-    const notRun = rendered.prompts
-      .map((prompt, index) => (/\[\d+\]/.test(prompt) ? 0 : index + 1))
-      .filter(Boolean);
+    const notRun = rendered.prompts.map((prompt, index) => (/\[\d+\]/.test(prompt) ? 0 : index + 1)).filter(Boolean);
     problems.push(
       `only ${saved.executedCodeCells} of ${saved.codeCells} code cells ran to the end (not run: ${notRun.join(", ")})`,
     );
@@ -54,7 +55,9 @@ export function userVisibleProblems(
   const titlesToCheck = rendered.plotlyFigures === saved.plotlyFigures ? saved.plotlyTitles : [];
   for (const title of titlesToCheck) {
     if (!rendered.plotlyText.includes(title)) {
-      problems.push(`the plotly title ${JSON.stringify(title)} is not shown (plotly.js ≥ 3 ignores string titles: use {title: {text}})`);
+      problems.push(
+        `the plotly title ${JSON.stringify(title)} is not shown (plotly.js ≥ 3 ignores string titles: use {title: {text}})`,
+      );
     }
   }
   for (const output of rendered.unrenderable) {
@@ -69,8 +72,14 @@ export function userVisibleProblems(
   // A training progress bar on screen for several of its update intervals must have moved; with a fast engine a
   // fast-mode lesson's trainings can all end before their first update, and then there is nothing to see.
   for (const output of live) {
-    if (output.isTrainingProgress && output.visibleMilliseconds >= progressWorthMilliseconds && output.distinctStates < 2) {
-      problems.push(`code cell ${output.codeCell}: train()'s progress stood still for ${(output.visibleMilliseconds / 1000).toFixed(1)} s while the cell ran`);
+    if (
+      output.isTrainingProgress &&
+      output.visibleMilliseconds >= progressWorthMilliseconds &&
+      output.distinctStates < 2
+    ) {
+      problems.push(
+        `code cell ${output.codeCell}: train()'s progress stood still for ${(output.visibleMilliseconds / 1000).toFixed(1)} s while the cell ran`,
+      );
     }
   }
   if (expectations.liveOutput && !live.some((output) => output.distinctStates >= 2)) {

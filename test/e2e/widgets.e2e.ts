@@ -37,7 +37,8 @@ describe("widgets in JupyterLab in Chromium (issue 15)", function () {
     const readout = slider.locator(".widget-readout");
     // The widget manager fills the readout a moment after the view appears.
     let shown = "";
-    for (const by = Date.now() + 15_000; shown === "" && Date.now() < by; await sleep(100)) shown = (await readout.innerText()).trim();
+    for (const by = Date.now() + 15_000; shown === "" && Date.now() < by; await sleep(100))
+      shown = (await readout.innerText()).trim();
     assert.equal(shown, "1", "the stride starts at 1");
     const featureMap = explorer.locator(".widget-output img").nth(1);
     await featureMap.waitFor({ timeout: 30_000 });
@@ -88,16 +89,24 @@ describe("widgets in JupyterLab in Chromium (issue 15)", function () {
     }
     await page.screenshot({ path: join(buildDir, "widgets-after.png") });
     const stride = Number((await readout.innerText()).trim());
-    console.log(`      stride ${stride}: feature map ${before.width}×${before.height} px → ${after.width}×${after.height} px, redrawn ${changedAfter} ms after the drag ended`);
+    console.log(
+      `      stride ${stride}: feature map ${before.width}×${before.height} px → ${after.width}×${after.height} px, redrawn ${changedAfter} ms after the drag ended`,
+    );
     assert.ok(stride > 1, `the drag did not move the slider (readout ${stride})`);
-    assert.ok(changedAfter <= 1000, `the feature map had not changed ${changedAfter === Infinity ? "5000" : changedAfter} ms after the drag`);
+    assert.ok(
+      changedAfter <= 1000,
+      `the feature map had not changed ${changedAfter === Infinity ? "5000" : changedAfter} ms after the drag`,
+    );
     // The first redraw may show a value the handle passed on its way (it arrived first); the explorer then settles on
     // the slider's final value, and the table under the pictures says so.
     const expected = Math.floor((28 - 3) / stride) + 1;
     const settledTable = new RegExp(`\\b${stride}\\s+${expected}\\s+${expected}\\b`);
     let tableText = "";
     for (const by = Date.now() + 5_000; !settledTable.test(tableText) && Date.now() < by; await sleep(50)) {
-      tableText = await explorer.locator(".widget-output table").innerText().catch(() => "");
+      tableText = await explorer
+        .locator(".widget-output table")
+        .innerText()
+        .catch(() => "");
     }
     assert.match(tableText, settledTable, `table after the drag:\n${tableText}`);
     const settled = await pixels();
@@ -109,22 +118,37 @@ describe("widgets in JupyterLab in Chromium (issue 15)", function () {
     if (lastView === undefined) return this.skip();
     const notebook = suite.notebook();
     await notebook.save();
-    const html = exportToHtml(join(__dirname, "..", "..", ".."), join(suite.session().rootDir, notebookPath), join(buildDir, "export"));
-    const { result, pageErrors } = await viewWithWidgets(html, join(buildDir, "cache"), join(buildDir, "export", "02-convolution-widgets.png"), async (page) => {
-      const explorer = page
-        .locator(".widget-vbox")
-        .filter({ has: page.locator(".widget-output") })
-        .filter({ has: page.locator(".widget-slider", { hasText: sliderLabel }) })
-        .last();
-      const image = explorer.locator(".widget-output img").nth(1);
-      await image.waitFor({ timeout: 30_000 });
-      const size = await image.evaluate(async (node: HTMLImageElement) => {
-        await node.decode();
-        return { width: node.naturalWidth, height: node.naturalHeight };
-      });
-      const readout = (await explorer.locator(".widget-slider", { hasText: sliderLabel }).locator(".widget-readout").innerText()).trim();
-      return { ...size, stride: Number(readout) };
-    });
-    assert.deepEqual(result, lastView, `the export shows ${JSON.stringify(result)}, the notebook showed ${JSON.stringify(lastView)}; page errors: ${JSON.stringify(pageErrors)}`);
+    const html = exportToHtml(
+      join(__dirname, "..", "..", ".."),
+      join(suite.session().rootDir, notebookPath),
+      join(buildDir, "export"),
+    );
+    const { result, pageErrors } = await viewWithWidgets(
+      html,
+      join(buildDir, "cache"),
+      join(buildDir, "export", "02-convolution-widgets.png"),
+      async (page) => {
+        const explorer = page
+          .locator(".widget-vbox")
+          .filter({ has: page.locator(".widget-output") })
+          .filter({ has: page.locator(".widget-slider", { hasText: sliderLabel }) })
+          .last();
+        const image = explorer.locator(".widget-output img").nth(1);
+        await image.waitFor({ timeout: 30_000 });
+        const size = await image.evaluate(async (node: HTMLImageElement) => {
+          await node.decode();
+          return { width: node.naturalWidth, height: node.naturalHeight };
+        });
+        const readout = (
+          await explorer.locator(".widget-slider", { hasText: sliderLabel }).locator(".widget-readout").innerText()
+        ).trim();
+        return { ...size, stride: Number(readout) };
+      },
+    );
+    assert.deepEqual(
+      result,
+      lastView,
+      `the export shows ${JSON.stringify(result)}, the notebook showed ${JSON.stringify(lastView)}; page errors: ${JSON.stringify(pageErrors)}`,
+    );
   });
 });

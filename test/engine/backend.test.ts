@@ -5,10 +5,18 @@ import * as path from "path";
 const repositoryRoot = path.resolve(__dirname, "../../..");
 
 /** Runs a script in a fresh Node process (a clean tfjs) from the repository root and returns its output. */
-function runScript(script: string, environment: Record<string, string | undefined> = {}): { stdout: string; stderr: string; status: number | null } {
+function runScript(
+  script: string,
+  environment: Record<string, string | undefined> = {},
+): { stdout: string; stderr: string; status: number | null } {
   const env = { ...process.env, ...environment };
   for (const [key, value] of Object.entries(environment)) if (value === undefined) delete env[key];
-  const result = spawnSync(process.execPath, ["-e", script], { cwd: repositoryRoot, env, encoding: "utf8", timeout: 30_000 });
+  const result = spawnSync(process.execPath, ["-e", script], {
+    cwd: repositoryRoot,
+    env,
+    encoding: "utf8",
+    timeout: 30_000,
+  });
   return { stdout: result.stdout, stderr: result.stderr, status: result.status };
 }
 
@@ -29,8 +37,11 @@ describe("useBestBackend", function () {
   this.timeout(60_000);
 
   it("prints one line naming the backend, however often it is called", () => {
-    const out = runScript(`const { useBestBackend } = require("cnnlab");
-      useBestBackend().then(() => useBestBackend()).then(() => useBestBackend())${report}`, { CNNLAB_BACKEND: undefined });
+    const out = runScript(
+      `const { useBestBackend } = require("cnnlab");
+      useBestBackend().then(() => useBestBackend()).then(() => useBestBackend())${report}`,
+      { CNNLAB_BACKEND: undefined },
+    );
     const lines = engineLines(out.stdout);
     assert.equal(lines.length, 1, `one engine line, got:\n${out.stdout}`);
     const chosen = result(out.stdout);
@@ -45,9 +56,15 @@ describe("useBestBackend", function () {
     assert.equal(result(forced.stdout).backend, "cpu");
     assert.match(engineLines(forced.stdout)[0], /^cnnlab engine: cpu .*CNNLAB_BACKEND=cpu/);
     assert.ok(result(forced.stdout).kernels.includes("Conv2DBackpropFilter"), "cpu gets the typed-array kernels");
-    assert.doesNotMatch(forced.stdout + forced.stderr, /install our node backend/, "tfjs's node-backend banner is silenced");
+    assert.doesNotMatch(
+      forced.stdout + forced.stderr,
+      /install our node backend/,
+      "tfjs's node-backend banner is silenced",
+    );
 
-    const argument = runScript(`require("cnnlab").useBestBackend({ backend: "wasm" })${report}`, { CNNLAB_BACKEND: "cpu" });
+    const argument = runScript(`require("cnnlab").useBestBackend({ backend: "wasm" })${report}`, {
+      CNNLAB_BACKEND: "cpu",
+    });
     assert.equal(result(argument.stdout).backend, "wasm");
     assert.ok(result(argument.stdout).kernels.includes("Conv2DBackpropFilter"), "wasm gets the gradient kernels");
   });
@@ -86,7 +103,10 @@ describe("useBestBackend", function () {
       }, (error) => console.log("ERROR " + error.message));`);
     if (/ERROR .*native engine not built/.test(out.stdout) && process.env.CI !== "true") this.skip();
     assert.equal(out.status, 0, `the script exits by itself; stderr:\n${out.stderr}`);
-    assert.match(engineLines(out.stdout)[0] ?? "", /^cnnlab engine: native \(oneDNN [\d.]+ \+ OpenMP kernels on wasm, \d+ threads?\)/);
+    assert.match(
+      engineLines(out.stdout)[0] ?? "",
+      /^cnnlab engine: native \(oneDNN [\d.]+ \+ OpenMP kernels on wasm, \d+ threads?\)/,
+    );
     const line = out.stdout.split("\n").find((l) => l.startsWith("RESULT "));
     assert.ok(line, out.stdout + out.stderr);
     const parsed = JSON.parse(line.slice(7));

@@ -21,7 +21,10 @@ export function requireEngine(context: Mocha.Context, engine: Engine): void {
     skipOnce(context, `native engine tests skipped: ${load.why}`);
   }
   if (engine === "tensorflow" && !isInstalled("@tensorflow/tfjs-node")) {
-    skipOnce(context, "tensorflow engine tests skipped: tfjs-node is not installed (`npm run setup:native` installs it)");
+    skipOnce(
+      context,
+      "tensorflow engine tests skipped: tfjs-node is not installed (`npm run setup:native` installs it)",
+    );
   }
 }
 

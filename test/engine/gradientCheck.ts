@@ -69,7 +69,9 @@ export function checkGradients(
   for (let i = 0; i < weights.length; i++) weights[i] = 2 * options.random() - 1;
   const analytic = tf.tidy(() => {
     const weightTensor = tf.tensor(weights, outputShape);
-    return tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), weightTensor)))(inputs).map((gradient) => gradient.dataSync() as Float32Array);
+    return tf
+      .grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), weightTensor)))(inputs)
+      .map((gradient) => gradient.dataSync() as Float32Array);
   });
   const loss = (which: number, values: Float32Array): number =>
     tf.tidy(() => {
@@ -83,7 +85,8 @@ export function checkGradients(
   const finiteDifferenceErrors = (options.inputsToCheck ?? inputs.map((_, i) => i)).map((which) => {
     const base = inputs[which].dataSync() as Float32Array;
     const coordinates = new Set<number>();
-    while (coordinates.size < Math.min(options.samples, base.length)) coordinates.add(Math.floor(options.random() * base.length));
+    while (coordinates.size < Math.min(options.samples, base.length))
+      coordinates.add(Math.floor(options.random() * base.length));
     const numeric: number[] = [];
     const expected: number[] = [];
     for (const index of coordinates) {
@@ -134,7 +137,10 @@ export function checkLayerGradients(
   const variables = layer.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const inputVariable = tf.variable(input, true);
   const analytic = tf.tidy(() => {
-    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(apply(inputVariable), weightTensor)) as tf.Scalar, [inputVariable, ...variables]);
+    const { grads } = tf.variableGrads(
+      () => tf.sum(tf.mul(apply(inputVariable), weightTensor)) as tf.Scalar,
+      [inputVariable, ...variables],
+    );
     return [inputVariable, ...variables].map((variable) => {
       const gradient = grads[variable.name];
       if (gradient === undefined) throw new Error(`no gradient reached ${variable.name}`);
@@ -151,7 +157,8 @@ export function checkLayerGradients(
   const finiteDifferenceErrors = [inputVariable, ...variables].map((variable, which) => {
     const base = Float32Array.from(variable.dataSync());
     const coordinates = new Set<number>();
-    while (coordinates.size < Math.min(options.samples, base.length)) coordinates.add(Math.floor(options.random() * base.length));
+    while (coordinates.size < Math.min(options.samples, base.length))
+      coordinates.add(Math.floor(options.random() * base.length));
     const numeric: number[] = [];
     const expected: number[] = [];
     const moveTo = (values: Float32Array): void => tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
@@ -171,7 +178,10 @@ export function checkLayerGradients(
     moveTo(base);
     return relativeError(expected, numeric);
   });
-  const names = ["input", ...layer.trainableWeights.map((weight) => weight.originalName.split("/").pop() ?? weight.name)];
+  const names = [
+    "input",
+    ...layer.trainableWeights.map((weight) => weight.originalName.split("/").pop() ?? weight.name),
+  ];
   tf.dispose([weightTensor, inputVariable]);
   return { names, output, analytic, finiteDifferenceErrors };
 }

@@ -62,12 +62,21 @@ function describeCase(c: ConvCase | PoolCase): string {
 }
 
 /** Runs a kernel of the stock cpu backend (the reference) on fresh cpu tensors and returns its values. */
-async function stockCpu(kernelName: string, inputs: Record<string, { values: ArrayLike<number>; shape: number[]; dtype?: tf.DataType }>, attrs: object): Promise<Float32Array> {
+async function stockCpu(
+  kernelName: string,
+  inputs: Record<string, { values: ArrayLike<number>; shape: number[]; dtype?: tf.DataType }>,
+  attrs: object,
+): Promise<Float32Array> {
   const active = tf.getBackend();
   await tf.setBackend("cpu");
   const kernel = stockKernel(kernelName, "cpu");
   assert.ok(kernel, `tfjs has a stock cpu ${kernelName} kernel`);
-  const tensors = Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, tf.tensor(input.values as Float32Array, input.shape, input.dtype ?? "float32")]));
+  const tensors = Object.fromEntries(
+    Object.entries(inputs).map(([name, input]) => [
+      name,
+      tf.tensor(input.values as Float32Array, input.shape, input.dtype ?? "float32"),
+    ]),
+  );
   const cpu = tf.findBackend("cpu") as tf.KernelBackend;
   const result = kernel.kernelFunc({ inputs: tensors, attrs: attrs as tf.NamedAttrMap, backend: cpu }) as tf.TensorInfo;
   const values = Float32Array.from(cpu.readSync(result.dataId) as Float32Array);
@@ -79,7 +88,9 @@ async function stockCpu(kernelName: string, inputs: Record<string, { values: Arr
 
 /** Runs a kernel as registered on the active backend (ours where we registered one). */
 function active(kernelName: string, inputs: Record<string, tf.Tensor>, attrs: object): Float32Array {
-  return tf.tidy(() => Float32Array.from((tf.engine().runKernel(kernelName, inputs, attrs as tf.NamedAttrMap) as tf.Tensor).dataSync()));
+  return tf.tidy(() =>
+    Float32Array.from((tf.engine().runKernel(kernelName, inputs, attrs as tf.NamedAttrMap) as tf.Tensor).dataSync()),
+  );
 }
 
 describe("engine kernels: gradients match the stock cpu kernels and finite differences", function () {
@@ -115,17 +126,37 @@ describe("engine kernels: gradients match the stock cpu kernels and finite diffe
 
           const filterAttrs = { strides: c.strides, pad: c.pad, dataFormat: "NHWC", filterShape: c.filter };
           const ours = active(tf.Conv2DBackpropFilter, { x, dy }, filterAttrs);
-          const reference = await stockCpu(tf.Conv2DBackpropFilter, { x: { values: xValues, shape: c.x }, dy: { values: dyValues, shape: dyShape } }, filterAttrs);
-          assert.ok(relativeError(ours, reference) <= tolerance, `filter gradient vs stock cpu: ${relativeError(ours, reference)}`);
+          const reference = await stockCpu(
+            tf.Conv2DBackpropFilter,
+            { x: { values: xValues, shape: c.x }, dy: { values: dyValues, shape: dyShape } },
+            filterAttrs,
+          );
+          assert.ok(
+            relativeError(ours, reference) <= tolerance,
+            `filter gradient vs stock cpu: ${relativeError(ours, reference)}`,
+          );
 
           const inputAttrs = { strides: c.strides, pad: c.pad, dataFormat: "NHWC", inputShape: c.x };
           const oursInput = active(tf.Conv2DBackpropInput, { dy, filter }, inputAttrs);
-          const referenceInput = await stockCpu(tf.Conv2DBackpropInput, { dy: { values: dyValues, shape: dyShape }, filter: { values: filterValues, shape: c.filter } }, inputAttrs);
-          assert.ok(relativeError(oursInput, referenceInput) <= tolerance, `input gradient vs stock cpu: ${relativeError(oursInput, referenceInput)}`);
+          const referenceInput = await stockCpu(
+            tf.Conv2DBackpropInput,
+            { dy: { values: dyValues, shape: dyShape }, filter: { values: filterValues, shape: c.filter } },
+            inputAttrs,
+          );
+          assert.ok(
+            relativeError(oursInput, referenceInput) <= tolerance,
+            `input gradient vs stock cpu: ${relativeError(oursInput, referenceInput)}`,
+          );
 
           // conv2d is linear in x and in the filter: a step of 1 gives exact difference quotients.
-          const check = checkGradients((a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), [x, filter], { random, step: 1, samples: 12 });
-          check.finiteDifferenceErrors.forEach((error, i) => assert.ok(error <= tolerance, `${i === 0 ? "x" : "filter"} vs finite differences: ${error}`));
+          const check = checkGradients(
+            (a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad),
+            [x, filter],
+            { random, step: 1, samples: 12 },
+          );
+          check.finiteDifferenceErrors.forEach((error, i) =>
+            assert.ok(error <= tolerance, `${i === 0 ? "x" : "filter"} vs finite differences: ${error}`),
+          );
           tf.dispose([x, filter, dy]);
         });
       }
@@ -142,20 +173,52 @@ describe("engine kernels: gradients match the stock cpu kernels and finite diffe
           const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad };
 
           const oursMax = active(tf.MaxPoolGrad, { dy, input: x, output }, attrs);
-          const referenceMax = await stockCpu(tf.MaxPoolGrad, { dy: { values: dyValues, shape: output.shape }, input: { values: xValues, shape: c.x }, output: { values: output.dataSync(), shape: output.shape } }, attrs);
-          assert.ok(relativeError(oursMax, referenceMax) <= tolerance, `max pool gradient vs stock cpu: ${relativeError(oursMax, referenceMax)}`);
-          const maxCheck = checkGradients((a) => tf.maxPool(a as tf.Tensor4D, c.filterSize, c.strides, c.pad), [x], { random, step: 0.25, samples: 16 });
-          assert.ok(maxCheck.finiteDifferenceErrors[0] <= tolerance, `max pool vs finite differences: ${maxCheck.finiteDifferenceErrors[0]}`);
+          const referenceMax = await stockCpu(
+            tf.MaxPoolGrad,
+            {
+              dy: { values: dyValues, shape: output.shape },
+              input: { values: xValues, shape: c.x },
+              output: { values: output.dataSync(), shape: output.shape },
+            },
+            attrs,
+          );
+          assert.ok(
+            relativeError(oursMax, referenceMax) <= tolerance,
+            `max pool gradient vs stock cpu: ${relativeError(oursMax, referenceMax)}`,
+          );
+          const maxCheck = checkGradients((a) => tf.maxPool(a as tf.Tensor4D, c.filterSize, c.strides, c.pad), [x], {
+            random,
+            step: 0.25,
+            samples: 16,
+          });
+          assert.ok(
+            maxCheck.finiteDifferenceErrors[0] <= tolerance,
+            `max pool vs finite differences: ${maxCheck.finiteDifferenceErrors[0]}`,
+          );
 
           const oursAverage = active(tf.AvgPoolGrad, { dy, input: x }, attrs);
           if (c.pad === "valid") {
             // With "same" the stock cpu gradient divides border windows by the full filter size while the forward
             // op divides by the pixels inside the input; finite differences below side with the forward op.
-            const referenceAverage = await stockCpu(tf.AvgPoolGrad, { dy: { values: dyValues, shape: output.shape }, input: { values: xValues, shape: c.x } }, attrs);
-            assert.ok(relativeError(oursAverage, referenceAverage) <= tolerance, `average pool gradient vs stock cpu: ${relativeError(oursAverage, referenceAverage)}`);
+            const referenceAverage = await stockCpu(
+              tf.AvgPoolGrad,
+              { dy: { values: dyValues, shape: output.shape }, input: { values: xValues, shape: c.x } },
+              attrs,
+            );
+            assert.ok(
+              relativeError(oursAverage, referenceAverage) <= tolerance,
+              `average pool gradient vs stock cpu: ${relativeError(oursAverage, referenceAverage)}`,
+            );
           }
-          const averageCheck = checkGradients((a) => tf.avgPool(a as tf.Tensor4D, c.filterSize, c.strides, c.pad), [x], { random, step: 1, samples: 16 });
-          assert.ok(averageCheck.finiteDifferenceErrors[0] <= tolerance, `average pool vs finite differences: ${averageCheck.finiteDifferenceErrors[0]}`);
+          const averageCheck = checkGradients(
+            (a) => tf.avgPool(a as tf.Tensor4D, c.filterSize, c.strides, c.pad),
+            [x],
+            { random, step: 1, samples: 16 },
+          );
+          assert.ok(
+            averageCheck.finiteDifferenceErrors[0] <= tolerance,
+            `average pool vs finite differences: ${averageCheck.finiteDifferenceErrors[0]}`,
+          );
           tf.dispose([x, output, dy]);
         });
       }
@@ -172,16 +235,24 @@ describe("engine kernels: gradients match the stock cpu kernels and finite diffe
           const random = seededRandom(c.shape.length * 101 + c.reps[0]);
           const values = randomValues(random, tf.util.sizeFromShape(c.shape));
           for (const dtype of ["float32", "int32", "bool"] as const) {
-            const typed = dtype === "float32" ? values : values.map((v) => (dtype === "bool" ? Number(v > 0) : Math.round(v * 10)));
+            const typed =
+              dtype === "float32" ? values : values.map((v) => (dtype === "bool" ? Number(v > 0) : Math.round(v * 10)));
             const x = tf.tensor(typed, c.shape, dtype);
             const ours = active(tf.Tile, { x }, { reps: c.reps });
-            const reference = await stockCpu(tf.Tile, { x: { values: typed, shape: c.shape, dtype } }, { reps: c.reps });
+            const reference = await stockCpu(
+              tf.Tile,
+              { x: { values: typed, shape: c.shape, dtype } },
+              { reps: c.reps },
+            );
             assert.deepEqual(Array.from(ours), Array.from(reference), `${dtype} tile`);
             x.dispose();
           }
           const x = tf.tensor(values, c.shape);
           const check = checkGradients((a) => tf.tile(a, c.reps), [x], { random, step: 1, samples: 8 });
-          assert.ok(check.finiteDifferenceErrors[0] <= tolerance, `tile gradient vs finite differences: ${check.finiteDifferenceErrors[0]}`);
+          assert.ok(
+            check.finiteDifferenceErrors[0] <= tolerance,
+            `tile gradient vs finite differences: ${check.finiteDifferenceErrors[0]}`,
+          );
           x.dispose();
         });
       }
@@ -198,10 +269,20 @@ describe("engine kernels: gradients match the stock cpu kernels and finite diffe
         const inputs = [x, mean, variance, offset, scale];
         // Linear in x, mean, offset and scale: exact difference quotients with a step of 1.
         const check = checkGradients(f, inputs, { random, step: 1, samples: 6, inputsToCheck: [0, 1, 3, 4] });
-        check.finiteDifferenceErrors.forEach((error) => assert.ok(error <= tolerance, `batch norm vs finite differences: ${error}`));
+        check.finiteDifferenceErrors.forEach((error) =>
+          assert.ok(error <= tolerance, `batch norm vs finite differences: ${error}`),
+        );
         // Variance enters through rsqrt: a small step, and float32 rounding of the forward op, allow 1e-3.
-        const varianceCheck = checkGradients(f, inputs, { random: seededRandom(5), step: 1e-2, samples: 3, inputsToCheck: [2] });
-        assert.ok(varianceCheck.finiteDifferenceErrors[0] <= 1e-3, `batch norm variance vs finite differences: ${varianceCheck.finiteDifferenceErrors[0]}`);
+        const varianceCheck = checkGradients(f, inputs, {
+          random: seededRandom(5),
+          step: 1e-2,
+          samples: 3,
+          inputsToCheck: [2],
+        });
+        assert.ok(
+          varianceCheck.finiteDifferenceErrors[0] <= 1e-3,
+          `batch norm variance vs finite differences: ${varianceCheck.finiteDifferenceErrors[0]}`,
+        );
 
         const ours = checkGradients(f, inputs, { random: seededRandom(3), step: 1, samples: 0 }).analytic;
         const stock = stockGradient(tf.FusedBatchNorm);
@@ -210,7 +291,12 @@ describe("engine kernels: gradients match the stock cpu kernels and finite diffe
         tf.registerGradient(stock);
         try {
           const reference = checkGradients(f, inputs, { random: seededRandom(3), step: 1, samples: 0 }).analytic;
-          reference.forEach((expected, i) => assert.ok(relativeError(ours[i], expected) <= tolerance, `input ${i} vs tfjs's gradient: ${relativeError(ours[i], expected)}`));
+          reference.forEach((expected, i) =>
+            assert.ok(
+              relativeError(ours[i], expected) <= tolerance,
+              `input ${i} vs tfjs's gradient: ${relativeError(ours[i], expected)}`,
+            ),
+          );
         } finally {
           tf.registerGradient(mine);
         }

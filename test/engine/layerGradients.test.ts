@@ -3,7 +3,14 @@ import { strict as assert } from "assert";
 import { useBestBackend } from "../../src/engine";
 import { groupNormalization, instanceNormalization } from "../../src/models";
 import { requireEngine, returnToDefaultEngine, trainingEngines, type Engine } from "./engines";
-import { checkLayerGradients, distinctValues, randomValues, relativeError, seededRandom, type LayerGradientCheck } from "./gradientCheck";
+import {
+  checkLayerGradients,
+  distinctValues,
+  randomValues,
+  relativeError,
+  seededRandom,
+  type LayerGradientCheck,
+} from "./gradientCheck";
 
 /**
  * How a case's input is drawn and how far finite differences step:
@@ -29,10 +36,31 @@ const spatial = [7, 5, 2];
 const wide = [7, 5, 4];
 const step: Record<InputKind, number> = { linear: 1, maximum: 0.25, piecewise: 1e-2, smooth: 1e-2 };
 // Exact difference quotients agree to float32 rounding; smooth ones also carry the O(step²) truncation error.
-const finiteDifferenceTolerance: Record<InputKind, number> = { linear: 1e-4, maximum: 1e-4, piecewise: 2e-3, smooth: 2e-3 };
+const finiteDifferenceTolerance: Record<InputKind, number> = {
+  linear: 1e-4,
+  maximum: 1e-4,
+  piecewise: 2e-3,
+  smooth: 2e-3,
+};
 const crossEngineTolerance = 1e-4;
 
-const activations = ["elu", "hardSigmoid", "linear", "relu", "relu6", "selu", "sigmoid", "softmax", "softplus", "softsign", "tanh", "swish", "mish", "gelu", "gelu_new"] as const;
+const activations = [
+  "elu",
+  "hardSigmoid",
+  "linear",
+  "relu",
+  "relu6",
+  "selu",
+  "sigmoid",
+  "softmax",
+  "softplus",
+  "softsign",
+  "tanh",
+  "swish",
+  "mish",
+  "gelu",
+  "gelu_new",
+] as const;
 
 const cases: LayerCase[] = [
   ...[
@@ -43,7 +71,8 @@ const cases: LayerCase[] = [
     { strides: 1, padding: "valid", dilationRate: 2 },
   ].map(({ strides, padding, dilationRate }) => ({
     name: `conv2d 3×3 stride ${strides} dilation ${dilationRate} "${padding}"`,
-    layer: () => tf.layers.conv2d({ filters: 3, kernelSize: 3, strides, padding: padding as "same" | "valid", dilationRate }),
+    layer: () =>
+      tf.layers.conv2d({ filters: 3, kernelSize: 3, strides, padding: padding as "same" | "valid", dilationRate }),
     shape: spatial,
     kind: "linear" as const,
   })),
@@ -54,25 +83,123 @@ const cases: LayerCase[] = [
     kind: "linear",
     training: false,
   },
-  { name: "conv2d 2×3 kernel, strides [2, 1]", layer: () => tf.layers.conv2d({ filters: 3, kernelSize: [2, 3], strides: [2, 1], padding: "same" }), shape: spatial, kind: "linear" },
-  { name: "depthwiseConv2d 3×3 multiplier 2 \"same\"", layer: () => tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: "same" }), shape: spatial, kind: "linear" },
-  { name: "depthwiseConv2d 3×3 stride 2 \"valid\"", layer: () => tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: "valid" }), shape: spatial, kind: "linear" },
-  { name: "depthwiseConv2d 3×3 dilation 2 \"same\"", layer: () => tf.layers.depthwiseConv2d({ kernelSize: 3, dilationRate: 2, padding: "same" }), shape: spatial, kind: "linear" },
-  { name: "separableConv2d 3×3 \"same\"", layer: () => tf.layers.separableConv2d({ filters: 3, kernelSize: 3, padding: "same" }), shape: spatial, kind: "linear" },
-  { name: "separableConv2d 3×3 stride 2 multiplier 2 \"valid\"", layer: () => tf.layers.separableConv2d({ filters: 3, kernelSize: 3, strides: 2, depthMultiplier: 2, padding: "valid" }), shape: spatial, kind: "linear" },
-  { name: "separableConv2d 3×3 dilation 2 \"same\"", layer: () => tf.layers.separableConv2d({ filters: 3, kernelSize: 3, dilationRate: 2, padding: "same" }), shape: spatial, kind: "linear" },
-  { name: "conv2dTranspose 3×3 stride 2 \"same\"", layer: () => tf.layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: "same" }), shape: spatial, kind: "linear" },
-  { name: "conv2dTranspose 3×3 stride 2 \"valid\"", layer: () => tf.layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: "valid" }), shape: spatial, kind: "linear" },
-  { name: "maxPooling2d 2×2 stride 2 \"valid\"", layer: () => tf.layers.maxPooling2d({ poolSize: 2, strides: 2, padding: "valid" }), shape: spatial, kind: "maximum" },
-  { name: "maxPooling2d 3×3 stride 2 \"same\"", layer: () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: "same" }), shape: spatial, kind: "maximum" },
-  { name: "averagePooling2d 2×2 stride 2 \"valid\"", layer: () => tf.layers.averagePooling2d({ poolSize: 2, strides: 2, padding: "valid" }), shape: spatial, kind: "linear" },
-  { name: "averagePooling2d 3×3 stride 2 \"same\"", layer: () => tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: "same" }), shape: spatial, kind: "linear" },
+  {
+    name: "conv2d 2×3 kernel, strides [2, 1]",
+    layer: () => tf.layers.conv2d({ filters: 3, kernelSize: [2, 3], strides: [2, 1], padding: "same" }),
+    shape: spatial,
+    kind: "linear",
+  },
+  {
+    name: 'depthwiseConv2d 3×3 multiplier 2 "same"',
+    layer: () => tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: "same" }),
+    shape: spatial,
+    kind: "linear",
+  },
+  {
+    name: 'depthwiseConv2d 3×3 stride 2 "valid"',
+    layer: () => tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: "valid" }),
+    shape: spatial,
+    kind: "linear",
+  },
+  {
+    name: 'depthwiseConv2d 3×3 dilation 2 "same"',
+    layer: () => tf.layers.depthwiseConv2d({ kernelSize: 3, dilationRate: 2, padding: "same" }),
+    shape: spatial,
+    kind: "linear",
+  },
+  {
+    name: 'separableConv2d 3×3 "same"',
+    layer: () => tf.layers.separableConv2d({ filters: 3, kernelSize: 3, padding: "same" }),
+    shape: spatial,
+    kind: "linear",
+  },
+  {
+    name: 'separableConv2d 3×3 stride 2 multiplier 2 "valid"',
+    layer: () =>
+      tf.layers.separableConv2d({ filters: 3, kernelSize: 3, strides: 2, depthMultiplier: 2, padding: "valid" }),
+    shape: spatial,
+    kind: "linear",
+  },
+  {
+    name: 'separableConv2d 3×3 dilation 2 "same"',
+    layer: () => tf.layers.separableConv2d({ filters: 3, kernelSize: 3, dilationRate: 2, padding: "same" }),
+    shape: spatial,
+    kind: "linear",
+  },
+  {
+    name: 'conv2dTranspose 3×3 stride 2 "same"',
+    layer: () => tf.layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: "same" }),
+    shape: spatial,
+    kind: "linear",
+  },
+  {
+    name: 'conv2dTranspose 3×3 stride 2 "valid"',
+    layer: () => tf.layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: "valid" }),
+    shape: spatial,
+    kind: "linear",
+  },
+  {
+    name: 'maxPooling2d 2×2 stride 2 "valid"',
+    layer: () => tf.layers.maxPooling2d({ poolSize: 2, strides: 2, padding: "valid" }),
+    shape: spatial,
+    kind: "maximum",
+  },
+  {
+    name: 'maxPooling2d 3×3 stride 2 "same"',
+    layer: () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: "same" }),
+    shape: spatial,
+    kind: "maximum",
+  },
+  {
+    name: 'averagePooling2d 2×2 stride 2 "valid"',
+    layer: () => tf.layers.averagePooling2d({ poolSize: 2, strides: 2, padding: "valid" }),
+    shape: spatial,
+    kind: "linear",
+  },
+  {
+    name: 'averagePooling2d 3×3 stride 2 "same"',
+    layer: () => tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: "same" }),
+    shape: spatial,
+    kind: "linear",
+  },
   { name: "globalMaxPooling2d", layer: () => tf.layers.globalMaxPooling2d({}), shape: spatial, kind: "maximum" },
   { name: "globalAveragePooling2d", layer: () => tf.layers.globalAveragePooling2d({}), shape: spatial, kind: "linear" },
-  { name: "upSampling2d [2, 3] nearest", layer: () => tf.layers.upSampling2d({ size: [2, 3] }), shape: spatial, kind: "linear" },
-  { name: "upSampling2d [2, 2] bilinear", layer: () => tf.layers.upSampling2d({ size: [2, 2], interpolation: "bilinear" }), shape: spatial, kind: "linear" },
-  { name: "zeroPadding2d [[1, 2], [0, 1]]", layer: () => tf.layers.zeroPadding2d({ padding: [[1, 2], [0, 1]] }), shape: spatial, kind: "linear" },
-  { name: "cropping2D [[1, 0], [2, 1]]", layer: () => tf.layers.cropping2D({ cropping: [[1, 0], [2, 1]] }), shape: spatial, kind: "linear" },
+  {
+    name: "upSampling2d [2, 3] nearest",
+    layer: () => tf.layers.upSampling2d({ size: [2, 3] }),
+    shape: spatial,
+    kind: "linear",
+  },
+  {
+    name: "upSampling2d [2, 2] bilinear",
+    layer: () => tf.layers.upSampling2d({ size: [2, 2], interpolation: "bilinear" }),
+    shape: spatial,
+    kind: "linear",
+  },
+  {
+    name: "zeroPadding2d [[1, 2], [0, 1]]",
+    layer: () =>
+      tf.layers.zeroPadding2d({
+        padding: [
+          [1, 2],
+          [0, 1],
+        ],
+      }),
+    shape: spatial,
+    kind: "linear",
+  },
+  {
+    name: "cropping2D [[1, 0], [2, 1]]",
+    layer: () =>
+      tf.layers.cropping2D({
+        cropping: [
+          [1, 0],
+          [2, 1],
+        ],
+      }),
+    shape: spatial,
+    kind: "linear",
+  },
   { name: "batchNormalization (training)", layer: () => tf.layers.batchNormalization({}), shape: wide, kind: "smooth" },
   { name: "layerNormalization", layer: () => tf.layers.layerNormalization({}), shape: wide, kind: "smooth" },
   { name: "groupNormalization, 2 groups", layer: () => groupNormalization({ groups: 2 }), shape: wide, kind: "smooth" },
@@ -85,12 +212,22 @@ const cases: LayerCase[] = [
     shape: spatial,
     kind: "piecewise" as const,
   })),
-  { name: "reLU layer, maxValue 0.6", layer: () => tf.layers.reLU({ maxValue: 0.6 }), shape: spatial, kind: "piecewise" },
+  {
+    name: "reLU layer, maxValue 0.6",
+    layer: () => tf.layers.reLU({ maxValue: 0.6 }),
+    shape: spatial,
+    kind: "piecewise",
+  },
   { name: "leakyReLU", layer: () => tf.layers.leakyReLU({ alpha: 0.2 }), shape: spatial, kind: "piecewise" },
   { name: "prelu", layer: () => tf.layers.prelu({}), shape: spatial, kind: "piecewise" },
   // tfjs's ELU layer refuses any alpha but 1 with a clear error ("Non-default alpha value ... not supported").
   { name: "elu layer", layer: () => tf.layers.elu({}), shape: spatial, kind: "piecewise" },
-  { name: "thresholdedReLU", layer: () => tf.layers.thresholdedReLU({ theta: 0.3 }), shape: spatial, kind: "piecewise" },
+  {
+    name: "thresholdedReLU",
+    layer: () => tf.layers.thresholdedReLU({ theta: 0.3 }),
+    shape: spatial,
+    kind: "piecewise",
+  },
   // tfjs's softmax layer normalises axis 1 by default (Keras: the last axis) and tfjs's softmax only the last axis,
   // so the layer works on [batch, units], where a classifier uses it.
   { name: "softmax layer", layer: () => tf.layers.softmax({}), shape: [11], kind: "piecewise" },
@@ -146,14 +283,23 @@ describe("engine: every layer a CNN course uses trains on every engine (gradient
             await useBestBackend({ backend: engine, quiet: true });
             const check = runCase(c, batch);
             check.finiteDifferenceErrors.forEach((error, i) => {
-              assert.ok(error <= finiteDifferenceTolerance[c.kind], `gradient of ${check.names[i]} vs finite differences: relative error ${error.toExponential(2)}`);
+              assert.ok(
+                error <= finiteDifferenceTolerance[c.kind],
+                `gradient of ${check.names[i]} vs finite differences: relative error ${error.toExponential(2)}`,
+              );
             });
             if (engine === "cpu") return;
             const reference = await onCpu(c, batch, engine);
-            assert.ok(relativeError(check.output, reference.output) <= crossEngineTolerance, `output vs cpu: ${relativeError(check.output, reference.output).toExponential(2)}`);
+            assert.ok(
+              relativeError(check.output, reference.output) <= crossEngineTolerance,
+              `output vs cpu: ${relativeError(check.output, reference.output).toExponential(2)}`,
+            );
             check.analytic.forEach((gradient, i) => {
               const error = relativeError(gradient, reference.analytic[i]);
-              assert.ok(error <= crossEngineTolerance, `gradient of ${check.names[i]} vs cpu: relative error ${error.toExponential(2)}`);
+              assert.ok(
+                error <= crossEngineTolerance,
+                `gradient of ${check.names[i]} vs cpu: relative error ${error.toExponential(2)}`,
+              );
             });
           });
         }
@@ -172,12 +318,16 @@ describe("engine: dropout scales the units it keeps by 1 / (1 − rate), and its
       requireEngine(this, engine);
       await useBestBackend({ backend: engine, quiet: true });
       const shape = [3, 9, 7, 4];
-      const values = randomValues(seededRandom(5), tf.util.sizeFromShape(shape)).map((v) => (v >= 0 ? v + 0.5 : v - 0.5));
+      const values = randomValues(seededRandom(5), tf.util.sizeFromShape(shape)).map((v) =>
+        v >= 0 ? v + 0.5 : v - 0.5,
+      );
       const x = tf.tensor(values, shape);
       const layer = tf.layers.dropout({ rate, seed: 11 });
       const [output, gradient] = tf.tidy(() => [
         (layer.apply(x, { training: true }) as tf.Tensor).dataSync(),
-        tf.grad((input: tf.Tensor) => tf.sum(layer.apply(input, { training: true }) as tf.Tensor))(x).dataSync(),
+        tf
+          .grad((input: tf.Tensor) => tf.sum(layer.apply(input, { training: true }) as tf.Tensor))(x)
+          .dataSync(),
       ]);
       let kept = 0;
       for (let i = 0; i < values.length; i++) {

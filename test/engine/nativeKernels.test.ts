@@ -8,10 +8,15 @@ import { checkGradients, distinctValues, randomValues, relativeError, seededRand
 const tolerance = 1e-4;
 
 /** Runs `f` on the stock-kernel cpu engine and on the native engine with the same inputs; returns both results. */
-async function onBoth(inputs: Array<{ values: Float32Array; shape: number[] }>, f: (...t: tf.Tensor[]) => tf.Tensor): Promise<[Float32Array, Float32Array]> {
+async function onBoth(
+  inputs: Array<{ values: Float32Array; shape: number[] }>,
+  f: (...t: tf.Tensor[]) => tf.Tensor,
+): Promise<[Float32Array, Float32Array]> {
   const run = async (engine: BackendName): Promise<Float32Array> => {
     await useBestBackend({ backend: engine, quiet: true });
-    return tf.tidy(() => Float32Array.from(f(...inputs.map((input) => tf.tensor(input.values, input.shape))).dataSync()));
+    return tf.tidy(() =>
+      Float32Array.from(f(...inputs.map((input) => tf.tensor(input.values, input.shape))).dataSync()),
+    );
   };
   const reference = await run("cpu");
   const native = await run("native");
@@ -29,7 +34,13 @@ describe("native engine kernels: against tfjs's cpu kernels and finite differenc
   });
   returnToDefaultEngine();
 
-  const convolutions: Array<{ x: number[]; filter: number[]; strides: [number, number]; pad: "same" | "valid"; dilations?: [number, number] }> = [
+  const convolutions: Array<{
+    x: number[];
+    filter: number[];
+    strides: [number, number];
+    pad: "same" | "valid";
+    dilations?: [number, number];
+  }> = [
     { x: [1, 5, 5, 1], filter: [3, 3, 1, 2], strides: [1, 1], pad: "same" },
     { x: [2, 7, 6, 3], filter: [3, 2, 3, 4], strides: [2, 2], pad: "valid" },
     { x: [3, 9, 7, 5], filter: [2, 3, 5, 7], strides: [2, 1], pad: "same" },
@@ -41,12 +52,26 @@ describe("native engine kernels: against tfjs's cpu kernels and finite differenc
     it(`Conv2D and FusedConv2D (bias + ReLU), ${label}`, async () => {
       const random = seededRandom(c.x[1] * 13 + c.filter[3]);
       const inputs = [randomInput(random, c.x), randomInput(random, c.filter), randomInput(random, [c.filter[3]])];
-      const plain = await onBoth(inputs, (x, filter) => tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, c.strides, c.pad, "NHWC", c.dilations));
+      const plain = await onBoth(inputs, (x, filter) =>
+        tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, c.strides, c.pad, "NHWC", c.dilations),
+      );
       assert.ok(relativeError(...plain) <= tolerance, `conv2d: ${relativeError(...plain)}`);
       const fused = await onBoth(inputs, (x, filter, bias) =>
-        tf.fused.conv2d({ x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, strides: c.strides, pad: c.pad, dilations: c.dilations, bias, activation: "relu" }));
+        tf.fused.conv2d({
+          x: x as tf.Tensor4D,
+          filter: filter as tf.Tensor4D,
+          strides: c.strides,
+          pad: c.pad,
+          dilations: c.dilations,
+          bias,
+          activation: "relu",
+        }),
+      );
       assert.ok(relativeError(...fused) <= tolerance, `fused conv2d: ${relativeError(...fused)}`);
-      assert.ok(fused[0].some((v) => v === 0) && fused[0].some((v) => v > 0), "ReLU clipped some outputs and kept others");
+      assert.ok(
+        fused[0].some((v) => v === 0) && fused[0].some((v) => v > 0),
+        "ReLU clipped some outputs and kept others",
+      );
     });
   }
 
@@ -59,24 +84,56 @@ describe("native engine kernels: against tfjs's cpu kernels and finite differenc
   for (const c of depthwise) {
     it(`depthwise convolution forward, fused, and both gradients, x [${c.x}] filter [${c.filter}] strides [${c.strides}] ${c.pad}`, async () => {
       const random = seededRandom(c.x[3] * 11 + c.filter[3]);
-      const inputs = [randomInput(random, c.x), randomInput(random, c.filter), randomInput(random, [c.filter[2] * c.filter[3]])];
-      const plain = await onBoth(inputs, (x, filter) => tf.depthwiseConv2d(x as tf.Tensor4D, filter as tf.Tensor4D, c.strides, c.pad));
+      const inputs = [
+        randomInput(random, c.x),
+        randomInput(random, c.filter),
+        randomInput(random, [c.filter[2] * c.filter[3]]),
+      ];
+      const plain = await onBoth(inputs, (x, filter) =>
+        tf.depthwiseConv2d(x as tf.Tensor4D, filter as tf.Tensor4D, c.strides, c.pad),
+      );
       assert.ok(relativeError(...plain) <= tolerance, `depthwise conv2d: ${relativeError(...plain)}`);
       const fused = await onBoth(inputs, (x, filter, bias) =>
-        tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, strides: c.strides, pad: c.pad, bias, activation: "relu" }));
+        tf.fused.depthwiseConv2d({
+          x: x as tf.Tensor4D,
+          filter: filter as tf.Tensor4D,
+          strides: c.strides,
+          pad: c.pad,
+          bias,
+          activation: "relu",
+        }),
+      );
       assert.ok(relativeError(...fused) <= tolerance, `fused depthwise conv2d: ${relativeError(...fused)}`);
       const weights = randomInput(random, [plain[0].length]);
-      const loss = (x: tf.Tensor, filter: tf.Tensor) => tf.sum(tf.mul(tf.reshape(tf.depthwiseConv2d(x as tf.Tensor4D, filter as tf.Tensor4D, c.strides, c.pad), [-1]), tf.tensor(weights.values)));
+      const loss = (x: tf.Tensor, filter: tf.Tensor) =>
+        tf.sum(
+          tf.mul(
+            tf.reshape(tf.depthwiseConv2d(x as tf.Tensor4D, filter as tf.Tensor4D, c.strides, c.pad), [-1]),
+            tf.tensor(weights.values),
+          ),
+        );
       for (const which of [0, 1]) {
-        const gradient = await onBoth(inputs, (x, filter) => tf.grads((a: tf.Tensor, b: tf.Tensor) => loss(a, b))([x, filter])[which]);
-        assert.ok(relativeError(...gradient) <= tolerance, `${which === 0 ? "input" : "filter"} gradient vs cpu: ${relativeError(...gradient)}`);
+        const gradient = await onBoth(
+          inputs,
+          (x, filter) => tf.grads((a: tf.Tensor, b: tf.Tensor) => loss(a, b))([x, filter])[which],
+        );
+        assert.ok(
+          relativeError(...gradient) <= tolerance,
+          `${which === 0 ? "input" : "filter"} gradient vs cpu: ${relativeError(...gradient)}`,
+        );
       }
       // Linear in x and in the filter: a step of 1 gives exact difference quotients.
       await useBestBackend({ backend: "native", quiet: true });
       const x = tf.tensor(inputs[0].values, c.x);
       const filter = tf.tensor(inputs[1].values, c.filter);
-      const check = checkGradients((a, b) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), [x, filter], { random, step: 1, samples: 12 });
-      check.finiteDifferenceErrors.forEach((error, i) => assert.ok(error <= tolerance, `${i === 0 ? "x" : "filter"} vs finite differences: ${error}`));
+      const check = checkGradients(
+        (a, b) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad),
+        [x, filter],
+        { random, step: 1, samples: 12 },
+      );
+      check.finiteDifferenceErrors.forEach((error, i) =>
+        assert.ok(error <= tolerance, `${i === 0 ? "x" : "filter"} vs finite differences: ${error}`),
+      );
       tf.dispose([x, filter]);
     });
   }
@@ -87,18 +144,39 @@ describe("native engine kernels: against tfjs's cpu kernels and finite differenc
     const labels = Array.from({ length: 4 }, (_, i) => i % 2);
     const run = async (engine: BackendName): Promise<Float32Array[]> => {
       await useBestBackend({ backend: engine, quiet: true });
-      const model = tf.sequential({ layers: [
-        tf.layers.separableConv2d({ inputShape: [9, 9, 3], filters: 4, kernelSize: 3, depthMultiplier: 2, activation: "relu", depthwiseInitializer: tf.initializers.glorotUniform({ seed: 1 }), pointwiseInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
-        tf.layers.flatten(),
-        tf.layers.dense({ units: 2, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
-      ] });
+      const model = tf.sequential({
+        layers: [
+          tf.layers.separableConv2d({
+            inputShape: [9, 9, 3],
+            filters: 4,
+            kernelSize: 3,
+            depthMultiplier: 2,
+            activation: "relu",
+            depthwiseInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+            pointwiseInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+          }),
+          tf.layers.flatten(),
+          tf.layers.dense({
+            units: 2,
+            activation: "softmax",
+            kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+          }),
+        ],
+      });
       model.compile({ optimizer: tf.train.sgd(0.1), loss: "sparseCategoricalCrossentropy" });
-      await model.fit(tf.tensor4d(xValues, [4, 9, 9, 3]), tf.tensor1d(labels), { epochs: 2, batchSize: 4, verbose: 0, shuffle: false });
+      await model.fit(tf.tensor4d(xValues, [4, 9, 9, 3]), tf.tensor1d(labels), {
+        epochs: 2,
+        batchSize: 4,
+        verbose: 0,
+        shuffle: false,
+      });
       return model.getWeights().map((w) => Float32Array.from(w.dataSync()));
     };
     const reference = await run("cpu");
     const native = await run("native");
-    native.forEach((w, i) => assert.ok(relativeError(w, reference[i]) <= 1e-4, `weights ${i}: ${relativeError(w, reference[i])}`));
+    native.forEach((w, i) =>
+      assert.ok(relativeError(w, reference[i]) <= 1e-4, `weights ${i}: ${relativeError(w, reference[i])}`),
+    );
   });
 
   const products: Array<{ a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }> = [
@@ -119,13 +197,19 @@ describe("native engine kernels: against tfjs's cpu kernels and finite differenc
       const plain = await onBoth(inputs, (a, b) => tf.matMul(a, b, p.transposeA, p.transposeB));
       assert.ok(relativeError(...plain) <= tolerance, `matMul: ${relativeError(...plain)}`);
       if (p.a.length === 2 && p.b.length === 2) {
-        const fused = await onBoth(inputs, (a, b, bias) => tf.fused.matMul({ a, b, transposeA: p.transposeA, transposeB: p.transposeB, bias, activation: "relu" }));
+        const fused = await onBoth(inputs, (a, b, bias) =>
+          tf.fused.matMul({ a, b, transposeA: p.transposeA, transposeB: p.transposeB, bias, activation: "relu" }),
+        );
         assert.ok(relativeError(...fused) <= tolerance, `fused matMul: ${relativeError(...fused)}`);
       }
     });
   }
 
-  for (const [shape, size, strides, pad] of [[[2, 7, 6, 3], 3, 2, "same"], [[3, 8, 8, 5], 2, 2, "valid"], [[1, 5, 9, 2], 3, 1, "same"]] as const) {
+  for (const [shape, size, strides, pad] of [
+    [[2, 7, 6, 3], 3, 2, "same"],
+    [[3, 8, 8, 5], 2, 2, "valid"],
+    [[1, 5, 9, 2], 3, 1, "same"],
+  ] as const) {
     it(`MaxPool, x [${shape}] window ${size} stride ${strides} ${pad}`, async () => {
       const random = seededRandom(shape[3] * 3 + size);
       const input = { values: distinctValues(random, tf.util.sizeFromShape([...shape])), shape: [...shape] };
@@ -134,7 +218,23 @@ describe("native engine kernels: against tfjs's cpu kernels and finite differenc
     });
   }
 
-  const additions: Array<[number[], number[]]> = [[[3, 5, 4, 7], [7]], [[7], [2, 3, 7]], [[6, 9], [1, 9]], [[2, 3, 4], [2, 3, 4]], [[4, 3], [4, 1]], [[5], [1]]];
+  const additions: Array<[number[], number[]]> = [
+    [[3, 5, 4, 7], [7]],
+    [[7], [2, 3, 7]],
+    [
+      [6, 9],
+      [1, 9],
+    ],
+    [
+      [2, 3, 4],
+      [2, 3, 4],
+    ],
+    [
+      [4, 3],
+      [4, 1],
+    ],
+    [[5], [1]],
+  ];
   for (const [aShape, bShape] of additions) {
     it(`Add, [${aShape}] + [${bShape}] (bias, same shape, or the stock kernel's broadcasting)`, async () => {
       const random = seededRandom(aShape.length * 5 + bShape[bShape.length - 1]);
@@ -143,7 +243,13 @@ describe("native engine kernels: against tfjs's cpu kernels and finite differenc
     });
   }
 
-  const sums: Array<[number[], number[] | number | undefined, boolean]> = [[[64, 7, 7, 5], [0, 1, 2], false], [[3, 4, 6], [1, 0], true], [[9, 11], 0, false], [[4, 5, 6], [0, 2], false], [[3, 4], undefined, false]];
+  const sums: Array<[number[], number[] | number | undefined, boolean]> = [
+    [[64, 7, 7, 5], [0, 1, 2], false],
+    [[3, 4, 6], [1, 0], true],
+    [[9, 11], 0, false],
+    [[4, 5, 6], [0, 2], false],
+    [[3, 4], undefined, false],
+  ];
   for (const [shape, axis, keepDims] of sums) {
     it(`Sum of [${shape}] over ${JSON.stringify(axis)}${keepDims ? ", keepDims" : ""}`, async () => {
       const random = seededRandom(shape[0] * 3 + shape.length);
@@ -157,8 +263,16 @@ describe("native engine kernels: against tfjs's cpu kernels and finite differenc
   it("FusedBatchNorm with given statistics (inference), and ReLU keeps NaN as tfjs does", async () => {
     const random = seededRandom(4);
     const channels = 5;
-    const inputs = [randomInput(random, [3, 4, 2, channels]), randomInput(random, [channels]), { values: randomValues(random, channels).map((v) => 1 + 0.5 * v), shape: [channels] }, randomInput(random, [channels]), randomInput(random, [channels])];
-    const result = await onBoth(inputs, (x, mean, variance, offset, scale) => tf.batchNorm(x, mean, variance, offset, scale, 1e-3));
+    const inputs = [
+      randomInput(random, [3, 4, 2, channels]),
+      randomInput(random, [channels]),
+      { values: randomValues(random, channels).map((v) => 1 + 0.5 * v), shape: [channels] },
+      randomInput(random, [channels]),
+      randomInput(random, [channels]),
+    ];
+    const result = await onBoth(inputs, (x, mean, variance, offset, scale) =>
+      tf.batchNorm(x, mean, variance, offset, scale, 1e-3),
+    );
     assert.ok(relativeError(...result) <= tolerance, `batch norm: ${relativeError(...result)}`);
     const relu = await onBoth([{ values: Float32Array.from([-1, 0, 2, NaN]), shape: [4] }], (x) => tf.relu(x));
     assert.deepEqual(Array.from(relu[0]), Array.from(relu[1]));
@@ -171,9 +285,14 @@ describe("native engine kernels: against tfjs's cpu kernels and finite differenc
     const values = randomValues(random, 2 * 9 * 9 * 4).map((v) => (Math.abs(v) < 0.05 ? v + 0.1 : v));
     const x = tf.tensor(values, [2, 9, 9, 4]);
     const check = checkGradients((a) => tf.relu(a), [x], { random, step: 0.01, samples: 20 });
-    assert.ok(check.finiteDifferenceErrors[0] <= 1e-3, `relu vs finite differences: ${check.finiteDifferenceErrors[0]}`);
+    assert.ok(
+      check.finiteDifferenceErrors[0] <= 1e-3,
+      `relu vs finite differences: ${check.finiteDifferenceErrors[0]}`,
+    );
     x.dispose();
-    const gradient = await onBoth([{ values, shape: [2, 9, 9, 4] }], (a) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), t)))(a));
+    const gradient = await onBoth([{ values, shape: [2, 9, 9, 4] }], (a) =>
+      tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), t)))(a),
+    );
     assert.ok(relativeError(...gradient) <= tolerance, `relu gradient: ${relativeError(...gradient)}`);
   });
 
@@ -198,13 +317,19 @@ describe("native engine kernels: against tfjs's cpu kernels and finite differenc
         return tf.sum(tf.mul(layer.apply(input, { training: true }) as tf.Tensor, w));
       };
       const output = tf.tidy(() => Float32Array.from((layer.apply(x, { training: true }) as tf.Tensor).dataSync()));
-      const moving = layer.getWeights().slice(2).map((t) => Float32Array.from(t.dataSync()));
+      const moving = layer
+        .getWeights()
+        .slice(2)
+        .map((t) => Float32Array.from(t.dataSync()));
       const gradients = tf.tidy(() => {
         const gamma0 = tf.tensor1d(gamma);
         const beta0 = tf.tensor1d(beta);
         // Gradients with respect to x through the batch statistics (tf.grads of the whole layer).
         const dx = tf.grad((input: tf.Tensor) => f(input, gamma0, beta0))(x);
-        const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, w)) as tf.Scalar, layer.trainableWeights.map((v) => v.read() as tf.Variable));
+        const { grads } = tf.variableGrads(
+          () => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, w)) as tf.Scalar,
+          layer.trainableWeights.map((v) => v.read() as tf.Variable),
+        );
         return [Float32Array.from(dx.dataSync()), ...Object.values(grads).map((g) => Float32Array.from(g.dataSync()))];
       });
       tf.dispose([x, w]);
@@ -217,10 +342,26 @@ describe("native engine kernels: against tfjs's cpu kernels and finite differenc
       const layer = tf.layers.batchNormalization();
       tf.dispose(layer.apply(tf.ones([2, 3, 3, 4]), { training: true }) as tf.Tensor);
     });
-    assert.ok(ran.kernelNames.includes("CnnlabBatchNormTraining"), `the native engine ran its fused kernel (ran: ${ran.kernelNames.join(", ")})`);
-    assert.ok(relativeError(native.output, reference.output) <= tolerance, `output: ${relativeError(native.output, reference.output)}`);
-    native.moving.forEach((m, i) => assert.ok(relativeError(m, reference.moving[i]) <= tolerance, `moving statistic ${i}: ${relativeError(m, reference.moving[i])}`));
-    native.gradients.forEach((g, i) => assert.ok(relativeError(g, reference.gradients[i]) <= 1e-3, `gradient ${i}: ${relativeError(g, reference.gradients[i])}`));
+    assert.ok(
+      ran.kernelNames.includes("CnnlabBatchNormTraining"),
+      `the native engine ran its fused kernel (ran: ${ran.kernelNames.join(", ")})`,
+    );
+    assert.ok(
+      relativeError(native.output, reference.output) <= tolerance,
+      `output: ${relativeError(native.output, reference.output)}`,
+    );
+    native.moving.forEach((m, i) =>
+      assert.ok(
+        relativeError(m, reference.moving[i]) <= tolerance,
+        `moving statistic ${i}: ${relativeError(m, reference.moving[i])}`,
+      ),
+    );
+    native.gradients.forEach((g, i) =>
+      assert.ok(
+        relativeError(g, reference.gradients[i]) <= 1e-3,
+        `gradient ${i}: ${relativeError(g, reference.gradients[i])}`,
+      ),
+    );
   });
 
   it("the batch-norm training kernel's gradient against finite differences", async () => {
@@ -230,10 +371,21 @@ describe("native engine kernels: against tfjs's cpu kernels and finite differenc
     const x = tf.tensor(randomValues(random, tf.util.sizeFromShape(shape)), shape);
     const scale = tf.tensor1d(randomValues(random, 5).map((v) => 1 + 0.5 * v));
     const offset = tf.tensor1d(randomValues(random, 5));
-    const f = (a: tf.Tensor, s: tf.Tensor, o: tf.Tensor): tf.Tensor => (tf.engine().runKernel("CnnlabBatchNormTraining", { x: a, scale: s, offset: o }, { epsilon: 1e-3 }) as tf.Tensor[])[0];
+    const f = (a: tf.Tensor, s: tf.Tensor, o: tf.Tensor): tf.Tensor =>
+      (
+        tf
+          .engine()
+          .runKernel("CnnlabBatchNormTraining", { x: a, scale: s, offset: o }, { epsilon: 1e-3 }) as tf.Tensor[]
+      )[0];
     // Nonlinear in x through the batch statistics: a small step; float32 forward passes allow 2e-3.
-    const check = checkGradients((...t) => f(t[0], t[1], t[2]), [x, scale, offset], { random, step: 1e-2, samples: 12 });
-    check.finiteDifferenceErrors.forEach((error, i) => assert.ok(error <= 2e-3, `input ${i} vs finite differences: ${error}`));
+    const check = checkGradients((...t) => f(t[0], t[1], t[2]), [x, scale, offset], {
+      random,
+      step: 1e-2,
+      samples: 12,
+    });
+    check.finiteDifferenceErrors.forEach((error, i) =>
+      assert.ok(error <= 2e-3, `input ${i} vs finite differences: ${error}`),
+    );
     tf.dispose([x, scale, offset]);
   });
 
@@ -257,7 +409,15 @@ describe("native engine kernels: against tfjs's cpu kernels and finite differenc
       const info = await useBestBackend({ backend: "native", quiet: true, threads });
       assert.equal(info.threads, threads);
       assert.match(info.line, new RegExp(`${threads} threads?\\)`));
-      results.push(tf.tidy(() => Float32Array.from(tf.conv2d(tf.tensor4d(input.values, [8, 16, 16, 8]), tf.tensor4d(filter.values, [3, 3, 8, 16]), 1, "same").dataSync())));
+      results.push(
+        tf.tidy(() =>
+          Float32Array.from(
+            tf
+              .conv2d(tf.tensor4d(input.values, [8, 16, 16, 8]), tf.tensor4d(filter.values, [3, 3, 8, 16]), 1, "same")
+              .dataSync(),
+          ),
+        ),
+      );
     }
     assert.ok(relativeError(results[0], results[1]) <= 1e-5);
     const binding = loadNativeEngine();
@@ -283,7 +443,8 @@ describe("native engine: tf.train.adam's fused update", function () {
       const w = tf.variable(tf.tensor(start, shape), true, `adam_test_${engine}`);
       const goal = tf.tensor(target, shape);
       const optimizer = tf.train.adam(0.05);
-      for (let step = 0; step < 3; step++) tf.dispose(optimizer.minimize(() => tf.sum(tf.square(tf.sub(w, goal))) as tf.Scalar, true, [w]) ?? []);
+      for (let step = 0; step < 3; step++)
+        tf.dispose(optimizer.minimize(() => tf.sum(tf.square(tf.sub(w, goal))) as tf.Scalar, true, [w]) ?? []);
       const weights = Float32Array.from(w.dataSync());
       const state = (await optimizer.getWeights()).map((named) => Float32Array.from(named.tensor.dataSync()));
       optimizer.dispose();
@@ -292,10 +453,21 @@ describe("native engine: tf.train.adam's fused update", function () {
     };
     const reference = await run("cpu");
     const native = await run("native");
-    assert.ok(relativeError(native.weights, reference.weights) <= tolerance, `weights: ${relativeError(native.weights, reference.weights)}`);
+    assert.ok(
+      relativeError(native.weights, reference.weights) <= tolerance,
+      `weights: ${relativeError(native.weights, reference.weights)}`,
+    );
     assert.equal(native.state.length, reference.state.length, "the same optimizer state (iterations, moments)");
-    native.state.forEach((s, i) => assert.ok(relativeError(s, reference.state[i]) <= tolerance, `state ${i}: ${relativeError(s, reference.state[i])}`));
+    native.state.forEach((s, i) =>
+      assert.ok(
+        relativeError(s, reference.state[i]) <= tolerance,
+        `state ${i}: ${relativeError(s, reference.state[i])}`,
+      ),
+    );
     const moved = native.weights.map((v, i) => v - start[i]);
-    assert.ok(moved.every((d) => Math.abs(d) > 0.1), "every weight moved by about 3 × the learning rate");
+    assert.ok(
+      moved.every((d) => Math.abs(d) > 0.1),
+      "every weight moved by about 3 × the learning rate",
+    );
   });
 });

@@ -25,7 +25,9 @@ function classicLeNet(): tf.LayersModel {
 function deepNet(options: { dropout: boolean }): tf.LayersModel {
   const input = tf.input({ shape: [12, 12, 3] });
   const block = (x: tf.SymbolicTensor, filters: number, strides = 1): tf.SymbolicTensor => {
-    let y = tf.layers.conv2d({ filters, kernelSize: 3, padding: "same", strides, useBias: false }).apply(x) as tf.SymbolicTensor;
+    let y = tf.layers
+      .conv2d({ filters, kernelSize: 3, padding: "same", strides, useBias: false })
+      .apply(x) as tf.SymbolicTensor;
     y = tf.layers.batchNormalization().apply(y) as tf.SymbolicTensor;
     return tf.layers.activation({ activation: "relu" }).apply(y) as tf.SymbolicTensor;
   };
@@ -47,7 +49,12 @@ function deepNet(options: { dropout: boolean }): tf.LayersModel {
 }
 
 /** Trains one SGD step on an engine from the given weights and returns the updated weights. */
-async function oneStep(engine: BackendName, build: () => tf.LayersModel, weights: Float32Array[], batch: { x: Float32Array; y: Float32Array; shape: number[] }): Promise<Float32Array[]> {
+async function oneStep(
+  engine: BackendName,
+  build: () => tf.LayersModel,
+  weights: Float32Array[],
+  batch: { x: Float32Array; y: Float32Array; shape: number[] },
+): Promise<Float32Array[]> {
   await useBestBackend({ backend: engine, quiet: true });
   const model = build();
   model.setWeights(model.getWeights().map((w, i) => tf.tensor(weights[i], w.shape)));
@@ -78,48 +85,61 @@ describe("engine: model.fit of conv nets on wasm and native", function () {
   const models: Array<[string, () => tf.LayersModel, number[]]> = [
     ["LeNet-5 (ReLU, max-pool)", () => lenet5({ variant: "modern", seed: 1 }), [4, 28, 28, 1]],
     ["classic LeNet (tanh, sigmoid, average pool, 32×32)", classicLeNet, [4, 32, 32, 1]],
-    ["a deep net (conv-BN-ReLU, max/avg pool, stride 2, residual, layer norm)", () => deepNet({ dropout: false }), [4, 12, 12, 3]],
+    [
+      "a deep net (conv-BN-ReLU, max/avg pool, stride 2, residual, layer norm)",
+      () => deepNet({ dropout: false }),
+      [4, 12, 12, 3],
+    ],
   ];
-  for (const [name, build, shape] of models) for (const engine of ["wasm", "native"] as const) {
-    it(`one training step of ${name} gives the same weights on ${engine} as on cpu`, async function () {
-      requireEngine(this, engine);
-      await useBestBackend({ backend: "cpu", quiet: true });
-      const initial = tf.tidy(() => build().getWeights().map((w) => w.dataSync() as Float32Array));
-      const batch = randomBatch(seededRandom(shape[1]), shape);
-      const onCpu = await oneStep("cpu", build, initial, batch);
-      const onWasm = await oneStep(engine, build, initial, batch);
-      onWasm.forEach((weights, i) => {
-        const change = initial[i].map((w, j) => onCpu[i][j] - w);
-        const wasmChange = initial[i].map((w, j) => weights[j] - w);
-        // Compare the updates, not the weights: a wrong gradient hides inside large unchanged weights.
-        assert.ok(relativeError(wasmChange, change) <= 1e-3, `weights ${i} update differs: ${relativeError(wasmChange, change)}`);
+  for (const [name, build, shape] of models)
+    for (const engine of ["wasm", "native"] as const) {
+      it(`one training step of ${name} gives the same weights on ${engine} as on cpu`, async function () {
+        requireEngine(this, engine);
+        await useBestBackend({ backend: "cpu", quiet: true });
+        const initial = tf.tidy(() =>
+          build()
+            .getWeights()
+            .map((w) => w.dataSync() as Float32Array),
+        );
+        const batch = randomBatch(seededRandom(shape[1]), shape);
+        const onCpu = await oneStep("cpu", build, initial, batch);
+        const onWasm = await oneStep(engine, build, initial, batch);
+        onWasm.forEach((weights, i) => {
+          const change = initial[i].map((w, j) => onCpu[i][j] - w);
+          const wasmChange = initial[i].map((w, j) => weights[j] - w);
+          // Compare the updates, not the weights: a wrong gradient hides inside large unchanged weights.
+          assert.ok(
+            relativeError(wasmChange, change) <= 1e-3,
+            `weights ${i} update differs: ${relativeError(wasmChange, change)}`,
+          );
+        });
       });
-    });
-  }
+    }
 
-  for (const engine of ["wasm", "native"] as const) it(`fit with dropout and Adam runs on ${engine}, and fit + dispose leaks no tensors`, async function () {
-    requireEngine(this, engine);
-    await useBestBackend({ backend: engine, quiet: true });
-    const random = seededRandom(1);
-    const cycle = async (): Promise<number> => {
-      const model = deepNet({ dropout: true });
-      model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
-      const batch = randomBatch(random, [8, 12, 12, 3]);
-      const x = tf.tensor(batch.x, batch.shape);
-      const y = tf.tensor2d(batch.y, [8, 10]);
-      const history = await model.fit(x, y, { batchSize: 4, epochs: 2, verbose: 0 });
-      tf.dispose([x, y]);
-      // model.dispose() leaves the optimizer's slot tensors (Adam's moments) alive: free them too.
-      model.optimizer.dispose();
-      model.dispose();
-      return history.history.loss[1] as number;
-    };
-    await cycle(); // tfjs keeps a few tensors for good on first use (cached scalars); count from the second cycle.
-    const before = tf.memory().numTensors;
-    const loss = await cycle();
-    assert.ok(Number.isFinite(loss), `loss is finite: ${loss}`);
-    assert.equal(tf.memory().numTensors, before, "tensors after a fit + dispose cycle");
-  });
+  for (const engine of ["wasm", "native"] as const)
+    it(`fit with dropout and Adam runs on ${engine}, and fit + dispose leaks no tensors`, async function () {
+      requireEngine(this, engine);
+      await useBestBackend({ backend: engine, quiet: true });
+      const random = seededRandom(1);
+      const cycle = async (): Promise<number> => {
+        const model = deepNet({ dropout: true });
+        model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+        const batch = randomBatch(random, [8, 12, 12, 3]);
+        const x = tf.tensor(batch.x, batch.shape);
+        const y = tf.tensor2d(batch.y, [8, 10]);
+        const history = await model.fit(x, y, { batchSize: 4, epochs: 2, verbose: 0 });
+        tf.dispose([x, y]);
+        // model.dispose() leaves the optimizer's slot tensors (Adam's moments) alive: free them too.
+        model.optimizer.dispose();
+        model.dispose();
+        return history.history.loss[1] as number;
+      };
+      await cycle(); // tfjs keeps a few tensors for good on first use (cached scalars); count from the second cycle.
+      const before = tf.memory().numTensors;
+      const loss = await cycle();
+      assert.ok(Number.isFinite(loss), `loss is finite: ${loss}`);
+      assert.equal(tf.memory().numTensors, before, "tensors after a fit + dispose cycle");
+    });
 });
 
 describe("engine: tf.layers.conv2d in training computes only the gradients the loss needs", function () {
@@ -131,20 +151,46 @@ describe("engine: tf.layers.conv2d in training computes only the gradients the l
       requireEngine(this, engine);
       await useBestBackend({ backend: engine, quiet: true });
       const random = seededRandom(71);
-      for (const [activation, useBias, strides, padding] of [["linear", false, 1, "same"], ["tanh", true, 2, "valid"], ["relu", true, 1, "same"]] as const) {
-        const layer = tf.layers.conv2d({ inputShape: [9, 8, 3], filters: 4, kernelSize: 3, strides, padding, activation, useBias, kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }), biasInitializer: tf.initializers.randomNormal({ seed: 6 }) });
+      for (const [activation, useBias, strides, padding] of [
+        ["linear", false, 1, "same"],
+        ["tanh", true, 2, "valid"],
+        ["relu", true, 1, "same"],
+      ] as const) {
+        const layer = tf.layers.conv2d({
+          inputShape: [9, 8, 3],
+          filters: 4,
+          kernelSize: 3,
+          strides,
+          padding,
+          activation,
+          useBias,
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }),
+          biasInitializer: tf.initializers.randomNormal({ seed: 6 }),
+        });
         const model = tf.sequential({ layers: [layer, tf.layers.flatten()] });
         const x = tf.tensor4d(randomValues(random, 2 * 9 * 8 * 3), [2, 9, 8, 3]);
-        const weights = tf.tensor1d(randomValues(random, (model.outputs[0].shape[1] as number)));
+        const weights = tf.tensor1d(randomValues(random, model.outputs[0].shape[1] as number));
         const variables = layer.trainableWeights.map((w) => w.read() as tf.Variable);
         const loss = (output: tf.Tensor): tf.Scalar => tf.sum(tf.mul(output, weights));
-        const profile = await tf.profile(() => tf.dispose(tf.variableGrads(() => loss(model.apply(x, { training: true }) as tf.Tensor), variables).grads));
-        assert.ok(!profile.kernelNames.includes(tf.Conv2DBackpropInput), `${activation}: no input gradient computed (ran: ${profile.kernelNames.join(", ")})`);
-        assert.ok(profile.kernelNames.includes(tf.Conv2DBackpropFilter), `${activation}: the filter gradient is computed`);
+        const profile = await tf.profile(() =>
+          tf.dispose(tf.variableGrads(() => loss(model.apply(x, { training: true }) as tf.Tensor), variables).grads),
+        );
+        assert.ok(
+          !profile.kernelNames.includes(tf.Conv2DBackpropInput),
+          `${activation}: no input gradient computed (ran: ${profile.kernelNames.join(", ")})`,
+        );
+        assert.ok(
+          profile.kernelNames.includes(tf.Conv2DBackpropFilter),
+          `${activation}: the filter gradient is computed`,
+        );
         const ours = tf.variableGrads(() => loss(model.apply(x, { training: true }) as tf.Tensor), variables).grads;
         const reference = tf.variableGrads(() => {
           const convolved = tf.fused.conv2d({
-            x, filter: variables[0] as unknown as tf.Tensor4D, strides, pad: padding, bias: useBias ? variables[1] : undefined,
+            x,
+            filter: variables[0] as unknown as tf.Tensor4D,
+            strides,
+            pad: padding,
+            bias: useBias ? variables[1] : undefined,
             activation: activation === "tanh" ? "linear" : activation,
           });
           return loss(tf.reshape(activation === "tanh" ? tf.tanh(convolved) : convolved, [2, -1]));

@@ -69,7 +69,8 @@ function seededWeights(model: tf.LayersModel, seed: number): Float32Array[] {
   return model.weights.map((weight) => {
     const values = randomValues(random, tf.util.sizeFromShape(weight.shape as number[]));
     // Moving variances must be positive; scales near 1 keep the activations in range.
-    if (weight.originalName.endsWith("moving_variance") || weight.originalName.endsWith("gamma")) return values.map((v) => 1 + 0.5 * v);
+    if (weight.originalName.endsWith("moving_variance") || weight.originalName.endsWith("gamma"))
+      return values.map((v) => 1 + 0.5 * v);
     return values.map((v) => 0.5 * v);
   });
 }
@@ -80,8 +81,13 @@ interface Outcome {
 }
 
 /** `steps` steps on one batch: through tfjs layer by layer, or through the native step. */
-async function trainSteps(engine: BackendName, build: Build, weights: Float32Array[], batch: Batch, options:
-  { native: boolean; steps: number; optimizer: () => tf.Optimizer; threads?: number }): Promise<Outcome> {
+async function trainSteps(
+  engine: BackendName,
+  build: Build,
+  weights: Float32Array[],
+  batch: Batch,
+  options: { native: boolean; steps: number; optimizer: () => tf.Optimizer; threads?: number },
+): Promise<Outcome> {
   await useBestBackend({ backend: engine, quiet: true, ...(options.threads ? { threads: options.threads } : {}) });
   const model = build();
   model.setWeights(weights.map((values, i) => tf.tensor(values, model.weights[i].shape as number[])));
@@ -96,7 +102,11 @@ async function trainSteps(engine: BackendName, build: Build, weights: Float32Arr
     if (compiled?.ok) {
       losses.push(compiled.step.run(images, labels).loss);
     } else {
-      const loss = optimizer.minimize(() => crossEntropy(labels, model.apply(images, { training: true }) as tf.Tensor2D), true, variables)!;
+      const loss = optimizer.minimize(
+        () => crossEntropy(labels, model.apply(images, { training: true }) as tf.Tensor2D),
+        true,
+        variables,
+      )!;
       losses.push(loss.dataSync()[0]);
       loss.dispose();
     }
@@ -109,8 +119,12 @@ async function trainSteps(engine: BackendName, build: Build, weights: Float32Arr
 }
 
 function assertClose(actual: Outcome, expected: Outcome, tolerance: number, names: string[]): void {
-  actual.losses.forEach((loss, i) => assert.ok(Math.abs(loss - expected.losses[i]) <= tolerance * Math.max(1, Math.abs(expected.losses[i])),
-    `loss of step ${i + 1}: ${loss} vs ${expected.losses[i]}`));
+  actual.losses.forEach((loss, i) =>
+    assert.ok(
+      Math.abs(loss - expected.losses[i]) <= tolerance * Math.max(1, Math.abs(expected.losses[i])),
+      `loss of step ${i + 1}: ${loss} vs ${expected.losses[i]}`,
+    ),
+  );
   actual.weights.forEach((values, i) => {
     const error = relativeError(values, expected.weights[i]);
     assert.ok(error <= tolerance, `${names[i]}: relative error ${error.toExponential(2)} > ${tolerance}`);
@@ -138,8 +152,17 @@ describe("native training step: one call per step, against tfjs's cpu engine and
         const batch = batchFor(probe, c.batch, 4);
         const names = probe.weights.map((weight) => weight.originalName);
         probe.dispose();
-        const reference = await trainSteps("cpu", c.build, weights, batch, { native: false, steps: 3, optimizer: c.optimizer });
-        const native = await trainSteps("native", c.build, weights, batch, { native: true, steps: 3, optimizer: c.optimizer, threads });
+        const reference = await trainSteps("cpu", c.build, weights, batch, {
+          native: false,
+          steps: 3,
+          optimizer: c.optimizer,
+        });
+        const native = await trainSteps("native", c.build, weights, batch, {
+          native: true,
+          steps: 3,
+          optimizer: c.optimizer,
+          threads,
+        });
         assertClose(native, reference, 2e-4, names);
       });
     }
@@ -166,7 +189,8 @@ describe("native training step: one call per step, against tfjs's cpu engine and
     const images = tf.tensor(batch.images, batch.shape);
     const labels = tf.tensor2d(batch.labels, [batch.shape[0], batch.classes]);
     const kernel = model.layers[2].getWeights()[0] as tf.Variable;
-    const loss = (): number => tf.tidy(() => crossEntropy(labels, model.apply(images, { training: true }) as tf.Tensor2D).dataSync()[0]);
+    const loss = (): number =>
+      tf.tidy(() => crossEntropy(labels, model.apply(images, { training: true }) as tf.Tensor2D).dataSync()[0]);
     const before = Float32Array.from(kernel.dataSync());
     const step = 1e-2;
     const numeric: number[] = [];
@@ -182,13 +206,20 @@ describe("native training step: one call per step, against tfjs's cpu engine and
     }
     kernel.assign(tf.tensor(before, kernel.shape));
     const optimizer = tf.train.sgd(1);
-    const compiled = NativeTrainingStep.compile(model, optimizer, model.trainableWeights.map((weight) => weight.read() as tf.Variable));
+    const compiled = NativeTrainingStep.compile(
+      model,
+      optimizer,
+      model.trainableWeights.map((weight) => weight.read() as tf.Variable),
+    );
     assert.ok(compiled.ok, compiled.ok ? "" : compiled.why);
     compiled.step.run(images, labels);
     const after = kernel.dataSync();
     const analytic = coordinates.map((k) => before[k] - after[k]);
     const error = relativeError(analytic, numeric);
-    assert.ok(error < 1e-2, `gradient ${analytic.map((g) => g.toFixed(5))} vs finite differences ${numeric.map((g) => g.toFixed(5))}`);
+    assert.ok(
+      error < 1e-2,
+      `gradient ${analytic.map((g) => g.toFixed(5))} vs finite differences ${numeric.map((g) => g.toFixed(5))}`,
+    );
     tf.dispose([images, labels]);
     model.dispose();
   });
@@ -201,11 +232,21 @@ describe("native training step: one call per step, against tfjs's cpu engine and
     const batch = batchFor(model, 4, 9);
     const images = tf.tensor(batch.images, batch.shape);
     const labels = tf.tensor2d(batch.labels, [4, 10]);
-    const compiled = NativeTrainingStep.compile(model, tf.train.adam(0.01), model.trainableWeights.map((weight) => weight.read() as tf.Variable));
+    const compiled = NativeTrainingStep.compile(
+      model,
+      tf.train.adam(0.01),
+      model.trainableWeights.map((weight) => weight.read() as tf.Variable),
+    );
     assert.ok(compiled.ok);
     compiled.step.run(images, labels);
-    kept.forEach((weight, i) => assert.deepEqual(Float32Array.from(weight.dataSync()), snapshot[i], `kept weight ${i} changed`));
-    assert.notDeepEqual(Float32Array.from(model.getWeights()[0].dataSync()), snapshot[0], "the model's own weight did not move");
+    kept.forEach((weight, i) =>
+      assert.deepEqual(Float32Array.from(weight.dataSync()), snapshot[i], `kept weight ${i} changed`),
+    );
+    assert.notDeepEqual(
+      Float32Array.from(model.getWeights()[0].dataSync()),
+      snapshot[0],
+      "the model's own weight did not move",
+    );
     tf.dispose([...kept, images, labels]);
     model.dispose();
   });
@@ -216,7 +257,10 @@ describe("native training step: one call per step, against tfjs's cpu engine and
     const conv = tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: "same" }).apply(input) as tf.SymbolicTensor;
     const sum = tf.layers.add().apply([conv, input]) as tf.SymbolicTensor;
     const flat = tf.layers.flatten().apply(sum) as tf.SymbolicTensor;
-    const residual = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 3, activation: "softmax" }).apply(flat) as tf.SymbolicTensor });
+    const residual = tf.model({
+      inputs: input,
+      outputs: tf.layers.dense({ units: 3, activation: "softmax" }).apply(flat) as tf.SymbolicTensor,
+    });
     const trained = (model: tf.LayersModel) => model.trainableWeights.map((weight) => weight.read() as tf.Variable);
     const why = (model: tf.LayersModel, optimizer: tf.Optimizer = tf.train.adam()) => {
       const compiled = NativeTrainingStep.compile(model, optimizer, trained(model));
@@ -240,7 +284,9 @@ describe("native training step: one call per step, against tfjs's cpu engine and
     const trainWith = async (optimizer: tf.Optimizer, quiet: boolean) => {
       const model = smallLeNet(5);
       lines.length = 0;
-      console.log = (...values: unknown[]) => { lines.push(values.join(" ")); };
+      console.log = (...values: unknown[]) => {
+        lines.push(values.join(" "));
+      };
       try {
         await train(model, data, { epochs: 2, batchSize: 8, optimizer, quiet, fast: false });
       } finally {
@@ -251,7 +297,10 @@ describe("native training step: one call per step, against tfjs's cpu engine and
     };
     const said = await trainWith(tf.train.momentum(0.01, 0.9), false);
     assert.equal(said.length, 1, said.join("\n"));
-    assert.match(said[0], /^train: the Momentum optimiser has no native update \(Adam and SGD do\), so this network trains layer by layer/);
+    assert.match(
+      said[0],
+      /^train: the Momentum optimiser has no native update \(Adam and SGD do\), so this network trains layer by layer/,
+    );
     assert.deepEqual(await trainWith(tf.train.momentum(0.01, 0.9), true), []);
     assert.deepEqual(await trainWith(tf.train.adam(0.01), false), []);
   });

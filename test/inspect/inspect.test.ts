@@ -8,13 +8,18 @@ import { activations, gradientNorms, receptiveField } from "../../src/inspect";
 import { cnn, lenet5, summary } from "../../src/models";
 
 describe("inspect: looking inside a model", () => {
-  before(async () => { await useBestBackend({ quiet: true }); });
+  before(async () => {
+    await useBestBackend({ quiet: true });
+  });
 
   it("activations() gives every spatial layer's feature maps, or the one asked for", async () => {
     const model = lenet5({ seed: 1 });
     const image = syntheticImage("cross", 28);
     const all = await activations(model, image);
-    assert.deepEqual(all.layers.map((l) => l.layer), ["C1", "S2", "C3", "S4"]);
+    assert.deepEqual(
+      all.layers.map((l) => l.layer),
+      ["C1", "S2", "C3", "S4"],
+    );
     assert.deepEqual(all.layers[2].values.shape, [10, 10, 16]);
     const bundle = all[JUPYTER_DISPLAY]() as Record<string, string>;
     assert.equal((bundle["text/html"].match(/<img /g) ?? []).length, 4);
@@ -32,7 +37,10 @@ describe("inspect: looking inside a model", () => {
     assert.equal(grid.tileCount, 6);
     assert.match(grid.toString(), /C1: 6 filters 5×5 over 1 input channel/);
     assert.equal(showFilters(lenet5()).tileCount, 6);
-    assert.throws(() => showFilters(lenet5(), { layer: "S2" }), /layer "S2" \(MaxPooling2D\) has no convolution kernel/);
+    assert.throws(
+      () => showFilters(lenet5(), { layer: "S2" }),
+      /layer "S2" \(MaxPooling2D\) has no convolution kernel/,
+    );
     assert.throws(() => showFilters(lenet5(), { layer: "C9" }), /no layer "C9"; its layers are C1, S2/);
   });
 
@@ -61,7 +69,11 @@ describe("inspect: looking inside a model", () => {
   it("receptiveField(): the measured field equals the analytic one in a linear net", async () => {
     const model = cnn({ depth: 2, width: 4, activation: "linear", downsample: "avg", blocksPerStage: 1, seed: 2 });
     // conv 3x3: 3; avg pool 2: 3 + 1·1 = 4, jump 2; conv 3x3: 4 + 2·2 = 8
-    for (const [layer, size] of [["conv1", 3], ["pool1", 4], ["conv2", 8]] as const) {
+    for (const [layer, size] of [
+      ["conv1", 3],
+      ["pool1", 4],
+      ["conv2", 8],
+    ] as const) {
       const field = await receptiveField(model, layer);
       assert.deepEqual(field.size, [size, size]);
       assert.deepEqual(field.empiricalSize, [size, size], `${layer}: ${field.toString()}`);
@@ -74,11 +86,29 @@ describe("inspect: looking inside a model", () => {
 
   it("receptiveField(): dilated and separable convolutions see as far as summary() says", async () => {
     for (const separable of [false, true]) {
-      const model = cnn({ depth: 3, width: 4, dilation: [1, 2, 4], separable, activation: "linear", blocksPerStage: 3, head: "global", inputShape: [32, 32, 1], seed: 4 });
-      for (const [layer, size] of [["conv1", 3], ["conv2", 7], ["conv3", 15]] as const) {
+      const model = cnn({
+        depth: 3,
+        width: 4,
+        dilation: [1, 2, 4],
+        separable,
+        activation: "linear",
+        blocksPerStage: 3,
+        head: "global",
+        inputShape: [32, 32, 1],
+        seed: 4,
+      });
+      for (const [layer, size] of [
+        ["conv1", 3],
+        ["conv2", 7],
+        ["conv3", 15],
+      ] as const) {
         const field = await receptiveField(model, layer);
         assert.deepEqual(field.size, [size, size]);
-        assert.deepEqual(field.empiricalSize, [size, size], `${separable ? "separable " : ""}${layer}: ${field.toString()}`);
+        assert.deepEqual(
+          field.empiricalSize,
+          [size, size],
+          `${separable ? "separable " : ""}${layer}: ${field.toString()}`,
+        );
         field.dispose();
       }
       model.dispose();

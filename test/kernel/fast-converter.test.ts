@@ -45,7 +45,10 @@ describe("kernel fast converter", function () {
         }
       }
       assert.ok(declFast.includes("declare let a: string"), declFast);
-      assert.deepStrictEqual(fast.complete(declFast, "Math.flo", 8).candidates, orig.complete(declOrig, "Math.flo", 8).candidates);
+      assert.deepStrictEqual(
+        fast.complete(declFast, "Math.flo", 8).candidates,
+        orig.complete(declOrig, "Math.flo", 8).candidates,
+      );
       fast.close();
       orig.close();
     } finally {

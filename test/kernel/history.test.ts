@@ -21,7 +21,9 @@ describe("kernel history", () => {
 
   it("range selects start <= line < stop of this session", () => {
     const h = filled();
-    assert.deepStrictEqual(h.query({ hist_access_type: "range", session: 3, start: 2, stop: 3 }), [[3, 2, "let a = 1"]]);
+    assert.deepStrictEqual(h.query({ hist_access_type: "range", session: 3, start: 2, stop: 3 }), [
+      [3, 2, "let a = 1"],
+    ]);
     assert.strictEqual(h.query({ hist_access_type: "range", session: 0, start: 1 }).length, 4);
     assert.deepStrictEqual(h.query({ hist_access_type: "range", session: 7, start: 1 }), []);
   });

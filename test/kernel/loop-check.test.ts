@@ -44,7 +44,9 @@ describe("kernel converter: interrupt checks in cell loops", function () {
   });
 
   it("throws KeyboardInterrupt from an endless loop, also one inside a function, once a request is pending", () => {
-    const locals = run("let spins = 0; function spin() { while (true) { spins++; if (spins === 1000) (globalThis as any).request(); } }");
+    const locals = run(
+      "let spins = 0; function spin() { while (true) { spins++; if (spins === 1000) (globalThis as any).request(); } }",
+    );
     (globalThis as Record<string, unknown>).request = () => requests[0]++;
     try {
       assert.throws(() => (locals.spin as () => void)(), KeyboardInterrupt);

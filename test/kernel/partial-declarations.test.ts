@@ -9,7 +9,10 @@ describe("kernel: declarations kept after a cell stops part-way", () => {
       'Object.defineProperty(exports, "__esModule", { value: true });\nexports.b = exports.a = void 0;\nexports.c = void 0;\nconst a = 1;\nexports.a = a;\n',
     );
     assert.deepStrictEqual([...names], ["b", "a", "c"]);
-    assert.strictEqual(code, 'Object.defineProperty(exports, "__esModule", { value: true });\nconst a = 1;\nexports.a = a;\n');
+    assert.strictEqual(
+      code,
+      'Object.defineProperty(exports, "__esModule", { value: true });\nconst a = 1;\nexports.a = a;\n',
+    );
   });
 
   it("keeps what was assigned, drops what was not, and brings back an earlier cell's declaration of a dropped name", () => {

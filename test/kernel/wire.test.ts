@@ -21,7 +21,9 @@ describe("kernel wire signing", () => {
 
   it("round-trips encode/decode with identities and buffers", () => {
     const signer = new Signer(KEY);
-    const msg = makeMessage("stream", { name: "stdout", text: "hi" }, undefined, "sess", [Buffer.from("id")], {}, [Buffer.from([1, 2])]);
+    const msg = makeMessage("stream", { name: "stdout", text: "hi" }, undefined, "sess", [Buffer.from("id")], {}, [
+      Buffer.from([1, 2]),
+    ]);
     const back = decode(encode(msg, signer), signer);
     assert.deepStrictEqual(back.content, { name: "stdout", text: "hi" });
     assert.deepStrictEqual(back.idents, [Buffer.from("id")]);
@@ -33,7 +35,10 @@ describe("kernel wire signing", () => {
     const signer = new Signer(KEY);
     const good = signer.sign(parts.map((p) => JSON.stringify(p)));
     assert.doesNotThrow(() => decode(frames(good, parts), signer));
-    assert.throws(() => decode(frames(new Signer("other").sign(parts.map((p) => JSON.stringify(p))), parts), signer), SignatureError);
+    assert.throws(
+      () => decode(frames(new Signer("other").sign(parts.map((p) => JSON.stringify(p))), parts), signer),
+      SignatureError,
+    );
     assert.throws(() => decode(frames("", parts), signer), /unsigned/);
     const tampered = [header, {}, {}, { code: "2" }];
     assert.throws(() => decode(frames(good, tampered), signer), SignatureError);

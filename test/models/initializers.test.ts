@@ -27,8 +27,13 @@ describe("models: He initialization", () => {
   it("is what cnn() and lenet5() start their ReLU layers from", () => {
     const net = cnn({ depth: 3, width: 64, seed: 2 });
     const lenet = lenet5({ seed: 2 });
-    const kernels = [net.getLayer("conv2").getWeights()[0], net.getLayer("conv3").getWeights()[0], lenet.getLayer("F5").getWeights()[0]];
-    for (const kernel of kernels) assert.ok(Math.abs(varianceTimesFanIn(kernel) - 2) < 0.1, `variance × fan-in ${varianceTimesFanIn(kernel)}`);
+    const kernels = [
+      net.getLayer("conv2").getWeights()[0],
+      net.getLayer("conv3").getWeights()[0],
+      lenet.getLayer("F5").getWeights()[0],
+    ];
+    for (const kernel of kernels)
+      assert.ok(Math.abs(varianceTimesFanIn(kernel) - 2) < 0.1, `variance × fan-in ${varianceTimesFanIn(kernel)}`);
     net.dispose();
     lenet.dispose();
   });

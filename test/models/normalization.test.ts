@@ -13,24 +13,33 @@ function values(n: number, seed: number): Float32Array {
 }
 
 /** Group normalisation written out directly with loops: the formula the layer must match. */
-function direct(x: Float32Array, [n, h, w, c]: number[], groups: number, gamma: Float32Array, beta: Float32Array,
-  epsilon: number): Float32Array {
+function direct(
+  x: Float32Array,
+  [n, h, w, c]: number[],
+  groups: number,
+  gamma: Float32Array,
+  beta: Float32Array,
+  epsilon: number,
+): Float32Array {
   const out = new Float32Array(x.length);
   const per = c / groups;
   for (let b = 0; b < n; b++) {
     for (let g = 0; g < groups; g++) {
       const members: number[] = [];
-      for (let p = 0; p < h * w; p++) for (let k = 0; k < per; k++) members.push(((b * h * w) + p) * c + g * per + k);
+      for (let p = 0; p < h * w; p++) for (let k = 0; k < per; k++) members.push((b * h * w + p) * c + g * per + k);
       const mean = members.reduce((s, i) => s + x[i], 0) / members.length;
       const variance = members.reduce((s, i) => s + (x[i] - mean) ** 2, 0) / members.length;
-      for (const i of members) out[i] = gamma[i % c] * (x[i] - mean) / Math.sqrt(variance + epsilon) + beta[i % c];
+      for (const i of members) out[i] = (gamma[i % c] * (x[i] - mean)) / Math.sqrt(variance + epsilon) + beta[i % c];
     }
   }
   return out;
 }
 
 function layerFor(kind: "group" | "instance", shape: number[]): { layer: tf.layers.Layer; groups: number } {
-  const layer = kind === "group" ? new GroupNormalization({ groups: 2, epsilon: 1e-3 }) : new InstanceNormalization({ epsilon: 1e-3 });
+  const layer =
+    kind === "group"
+      ? new GroupNormalization({ groups: 2, epsilon: 1e-3 })
+      : new InstanceNormalization({ epsilon: 1e-3 });
   layer.build(shape);
   const c = shape[3];
   layer.setWeights([tf.tensor1d(values(c, 7).map((v) => 1 + 0.5 * v)), tf.tensor1d(values(c, 8))]);
@@ -38,7 +47,9 @@ function layerFor(kind: "group" | "instance", shape: number[]): { layer: tf.laye
 }
 
 describe("models: group and instance normalisation layers", () => {
-  before(async () => { await useBestBackend({ quiet: true }); });
+  before(async () => {
+    await useBestBackend({ quiet: true });
+  });
 
   for (const kind of ["group", "instance"] as const) {
     it(`${kind} normalisation forward matches the formula`, () => {
@@ -47,8 +58,11 @@ describe("models: group and instance normalisation layers", () => {
       const x = values(72, 3).map((v) => 2 * v + 0.3);
       const [gamma, beta] = layer.getWeights().map((w) => w.dataSync() as Float32Array);
       const expected = direct(x, shape, groups, gamma, beta, 1e-3);
-      const actual = tf.tidy(() => (layer.apply(tf.tensor4d(x, shape as [number, number, number, number])) as tf.Tensor).dataSync());
-      for (let i = 0; i < x.length; i++) assert.ok(Math.abs(actual[i] - expected[i]) < 1e-4, `element ${i}: ${actual[i]} vs ${expected[i]}`);
+      const actual = tf.tidy(() =>
+        (layer.apply(tf.tensor4d(x, shape as [number, number, number, number])) as tf.Tensor).dataSync(),
+      );
+      for (let i = 0; i < x.length; i++)
+        assert.ok(Math.abs(actual[i] - expected[i]) < 1e-4, `element ${i}: ${actual[i]} vs ${expected[i]}`);
     });
 
     it(`${kind} normalisation gradients pass a finite-difference check`, () => {
@@ -68,19 +82,27 @@ describe("models: group and instance normalisation layers", () => {
         return grads.map((t) => Array.from(t.dataSync()));
       });
       const epsilon = 1e-2;
-      const numeric = (which: 0 | 1 | 2, index: number) => tf.tidy(() => {
-        const inputs = [Float32Array.from(x0), Float32Array.from(gamma.dataSync()), Float32Array.from(beta.dataSync())];
-        const at = (delta: number) => {
-          const copy = inputs.map((a) => Float32Array.from(a));
-          copy[which][index] += delta;
-          return loss(tf.tensor4d(copy[0], shape), tf.tensor1d(copy[1]), tf.tensor1d(copy[2])).dataSync()[0];
-        };
-        return (at(epsilon) - at(-epsilon)) / (2 * epsilon);
-      });
+      const numeric = (which: 0 | 1 | 2, index: number) =>
+        tf.tidy(() => {
+          const inputs = [
+            Float32Array.from(x0),
+            Float32Array.from(gamma.dataSync()),
+            Float32Array.from(beta.dataSync()),
+          ];
+          const at = (delta: number) => {
+            const copy = inputs.map((a) => Float32Array.from(a));
+            copy[which][index] += delta;
+            return loss(tf.tensor4d(copy[0], shape), tf.tensor1d(copy[1]), tf.tensor1d(copy[2])).dataSync()[0];
+          };
+          return (at(epsilon) - at(-epsilon)) / (2 * epsilon);
+        });
       ([0, 1, 2] as const).forEach((which) => {
         analytic[which].forEach((a, index) => {
           const n = numeric(which, index);
-          assert.ok(Math.abs(a - n) < 2e-2 * Math.max(1, Math.abs(n)), `${["x", "gamma", "beta"][which]}[${index}]: analytic ${a}, numeric ${n}`);
+          assert.ok(
+            Math.abs(a - n) < 2e-2 * Math.max(1, Math.abs(n)),
+            `${["x", "gamma", "beta"][which]}[${index}]: analytic ${a}, numeric ${n}`,
+          );
         });
       });
       tf.dispose([weights, gamma, beta]);
@@ -88,14 +110,25 @@ describe("models: group and instance normalisation layers", () => {
   }
 
   it("rejects a group count that does not divide the channels", () => {
-    assert.throws(() => new GroupNormalization({ groups: 3 }).build([null, 4, 4, 8]), /8 channels cannot be split into 3/);
+    assert.throws(
+      () => new GroupNormalization({ groups: 3 }).build([null, 4, 4, 8]),
+      /8 channels cannot be split into 3/,
+    );
   });
 
   it("models with the custom layers survive save and load", async () => {
-    for (const model of [cnn({ depth: 2, width: 8, norm: "group", groups: 2, seed: 1 }),
-      cnn({ depth: 2, width: 8, norm: "instance", seed: 2 }), lenet5({ variant: "classic", seed: 3 })]) {
+    for (const model of [
+      cnn({ depth: 2, width: 8, norm: "group", groups: 2, seed: 1 }),
+      cnn({ depth: 2, width: 8, norm: "instance", seed: 2 }),
+      lenet5({ variant: "classic", seed: 3 }),
+    ]) {
       let artifacts: tf.io.ModelArtifacts | undefined;
-      await model.save(tf.io.withSaveHandler(async (a) => { artifacts = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } }; }));
+      await model.save(
+        tf.io.withSaveHandler(async (a) => {
+          artifacts = a;
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+        }),
+      );
       const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
       const x = tf.randomNormal([2, 28, 28, 1], 0, 1, "float32", 5);
       const a = (model.predict(x) as tf.Tensor).dataSync();

@@ -23,22 +23,51 @@ function allCharts(): Figure[] {
     linePlot({ loss: [1, 0.5, 0.2], accuracy: [0.4, 0.7, 0.9] }, { title: "training", xLabel: "epoch" }),
     scatterPlot({ x: [0, 1, 2, 3], y: [1, 0, 1, 0], groups: ["a", "b", "a", "b"], labels: ["p", "q", "r", "s"] }),
     barPlot({ cat: 0.7, dog: 0.3 }),
-    histogramPlot(Array.from({ length: 500 }, (_, i) => Math.sin(i)), { bins: 20 }),
-    heatmapPlot([[-1, 2], [3, -4]], { xLabels: ["a", "b"], yLabels: ["c", "d"] }),
-    confusionMatrixPlot([[5, 1], [2, 7]], ["cat", "dog"]),
-    subplots([linePlot({ loss: [1, 0.5, 0.2] }, { title: "loss" }), confusionMatrixPlot([[5, 1], [2, 7]], ["cat", "dog"])]),
+    histogramPlot(
+      Array.from({ length: 500 }, (_, i) => Math.sin(i)),
+      { bins: 20 },
+    ),
+    heatmapPlot(
+      [
+        [-1, 2],
+        [3, -4],
+      ],
+      { xLabels: ["a", "b"], yLabels: ["c", "d"] },
+    ),
+    confusionMatrixPlot(
+      [
+        [5, 1],
+        [2, 7],
+      ],
+      ["cat", "dog"],
+    ),
+    subplots([
+      linePlot({ loss: [1, 0.5, 0.2] }, { title: "loss" }),
+      confusionMatrixPlot(
+        [
+          [5, 1],
+          [2, 7],
+        ],
+        ["cat", "dog"],
+      ),
+    ]),
   ];
 }
 
 /** Plotly.validate's complaints about every figure on the page, and how many figures were drawn. */
 async function inspectPage(page: Page): Promise<{ drawn: number; problems: unknown[] }> {
   return page.evaluate(() => {
-    const plotly = (window as unknown as { Plotly: { validate(d: unknown, l: unknown): unknown[] | undefined } }).Plotly;
-    const figures = Array.from(document.querySelectorAll(".cnnlab-figure")) as unknown as { data: unknown; layout: unknown }[];
+    const plotly = (window as unknown as { Plotly: { validate(d: unknown, l: unknown): unknown[] | undefined } })
+      .Plotly;
+    const figures = Array.from(document.querySelectorAll(".cnnlab-figure")) as unknown as {
+      data: unknown;
+      layout: unknown;
+    }[];
     return {
-      drawn: document.querySelectorAll(".cnnlab-figure .main-svg").length > 0
-        ? figures.filter((f) => (f as unknown as Element).querySelector(".main-svg")).length
-        : 0,
+      drawn:
+        document.querySelectorAll(".cnnlab-figure .main-svg").length > 0
+          ? figures.filter((f) => (f as unknown as Element).querySelector(".main-svg")).length
+          : 0,
       problems: figures.flatMap((f) => plotly.validate(f.data, f.layout) ?? []),
     };
   });
@@ -71,9 +100,13 @@ describe("plot: figures in a real browser without internet @slow", function () {
     const charts = allCharts();
     const html = charts.map((chart) => (chart[JUPYTER_DISPLAY]() as MimeBundle)["text/html"]).join("\n");
     const page = await open("outputs.html", html);
-    await page.waitForFunction((count) => document.querySelectorAll(".cnnlab-figure .main-svg").length >= count, charts.length, {
-      timeout: 30_000,
-    });
+    await page.waitForFunction(
+      (count) => document.querySelectorAll(".cnnlab-figure .main-svg").length >= count,
+      charts.length,
+      {
+        timeout: 30_000,
+      },
+    );
     const { drawn, problems } = await inspectPage(page);
     assert.strictEqual(drawn, charts.length);
     assert.deepStrictEqual(problems, []);
@@ -91,7 +124,15 @@ describe("plot: figures in a real browser without internet @slow", function () {
 
   it("draws a standalone figure page", async () => {
     const page = await open("standalone.html", "");
-    await page.setContent(confusionMatrixPlot([[5, 1], [2, 7]], ["cat", "dog"]).toStandaloneHtml());
+    await page.setContent(
+      confusionMatrixPlot(
+        [
+          [5, 1],
+          [2, 7],
+        ],
+        ["cat", "dog"],
+      ).toStandaloneHtml(),
+    );
     await page.waitForSelector(".cnnlab-figure .main-svg", { timeout: 30_000 });
     assert.ok((await page.locator(".cnnlab-figure .hm").count()) >= 1, "the heatmap was drawn");
   });

@@ -33,7 +33,10 @@ describe("plot: figures", () => {
   });
 
   it("bundles a figure as plotly JSON, an HTML fallback with the figure data, and a text description", () => {
-    const figure = linePlot({ loss: [0.9, 0.5, 0.25], accuracy: [0.5, 0.75, 0.875] }, { title: "training", xLabel: "epoch" });
+    const figure = linePlot(
+      { loss: [0.9, 0.5, 0.25], accuracy: [0.5, 0.75, 0.875] },
+      { title: "training", xLabel: "epoch" },
+    );
     const bundle = figure.toBundle("never");
     assert.deepStrictEqual(Object.keys(bundle).sort(), [PLOTLY_JSON, "text/html", "text/plain"]);
     const json = bundle[PLOTLY_JSON] as PlotlyMimeData;
@@ -85,7 +88,10 @@ describe("plot: figures", () => {
     const figure = scatterPlot({ x: [0, 1, 2, 3], y: [1, 0, 1, 0], groups: [7, 1, 7, 1] });
     const json = plotlyOf(figure);
     assertWellFormedFigure(json);
-    assert.deepStrictEqual(json.data.map((t) => (t as { name: string }).name), ["7", "1"]);
+    assert.deepStrictEqual(
+      json.data.map((t) => (t as { name: string }).name),
+      ["7", "1"],
+    );
     assert.deepStrictEqual((json.data[0] as { x: number[] }).x, [0, 2]);
     assert.throws(() => scatterPlot({ x: [1, 2], y: [1] }), /x has 2 values but y has 1/);
   });
@@ -105,18 +111,35 @@ describe("plot: figures", () => {
     assertWellFormedFigure(json);
     const counts = (json.data[0] as { y: number[] }).y;
     assert.strictEqual(counts.length, 40);
-    assert.strictEqual(counts.reduce((a, b) => a + b, 0), 1_000_000);
+    assert.strictEqual(
+      counts.reduce((a, b) => a + b, 0),
+      1_000_000,
+    );
     values.dispose();
   });
 
   it("draws a heatmap with row 0 on top, centred on 0 for signed data", () => {
-    const json = plotlyOf(heatmapPlot(tf.tensor2d([[-1, 2], [3, 4]]), { xLabels: ["a", "b"] }));
+    const json = plotlyOf(
+      heatmapPlot(
+        tf.tensor2d([
+          [-1, 2],
+          [3, 4],
+        ]),
+        { xLabels: ["a", "b"] },
+      ),
+    );
     assertWellFormedFigure(json);
     const trace = json.data[0] as Record<string, unknown>;
     assert.strictEqual(trace.zmid, 0);
-    assert.deepStrictEqual(trace.z, [[-1, 2], [3, 4]]);
+    assert.deepStrictEqual(trace.z, [
+      [-1, 2],
+      [3, 4],
+    ]);
     assert.strictEqual((json.layout.yaxis as { autorange: string }).autorange, "reversed");
-    assert.throws(() => heatmapPlot([[1, 2]], { yLabels: ["a", "b"] }), /yLabels has 2 entries but the matrix has 1 rows/);
+    assert.throws(
+      () => heatmapPlot([[1, 2]], { yLabels: ["a", "b"] }),
+      /yLabels has 2 entries but the matrix has 1 rows/,
+    );
     assert.throws(() => heatmapPlot(tf.zeros([2, 2, 2])), /rank-2 tensor/);
   });
 
@@ -132,7 +155,14 @@ describe("plot: figures", () => {
     assert.deepStrictEqual(trace.z[0], [0.8, 0.2, 0]);
     assert.strictEqual(trace.text[1][1], "3<br>75.0%");
     const shapes = json.layout.shapes as { x0: number; y0: number }[];
-    assert.deepStrictEqual(shapes.map((s) => [s.x0 + 0.5, s.y0 + 0.5]), [[0, 0], [1, 1], [2, 2]]);
+    assert.deepStrictEqual(
+      shapes.map((s) => [s.x0 + 0.5, s.y0 + 0.5]),
+      [
+        [0, 0],
+        [1, 1],
+        [2, 2],
+      ],
+    );
     assert.match((json.layout.title as { text: string }).text, /accuracy 85\.0%/);
     const counts = plotlyOf(confusionMatrixPlot(matrix, ["cat", "dog", "bird"], { normalize: false }));
     assert.deepStrictEqual((counts.data[0] as { z: number[][] }).z, matrix);
@@ -141,15 +171,24 @@ describe("plot: figures", () => {
   });
 
   it("combines figures into subplots, each on its own axes with its title", () => {
-    const confusion = confusionMatrixPlot([[1, 0], [0, 1]], ["a", "b"]);
+    const confusion = confusionMatrixPlot(
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      ["a", "b"],
+    );
     const figure = subplots([linePlot([1, 2], { title: "loss" }), confusion], { title: "run" });
     const json = plotlyOf(figure);
     assertWellFormedFigure(json);
-    assert.deepStrictEqual(json.data.map((t) => [(t as { xaxis: string }).xaxis, (t as { yaxis: string }).yaxis]), [
-      ["x", "y"],
-      ["x2", "y2"],
-    ]);
-    assert.deepStrictEqual((json.layout.grid as { rows: number; columns: number }), {
+    assert.deepStrictEqual(
+      json.data.map((t) => [(t as { xaxis: string }).xaxis, (t as { yaxis: string }).yaxis]),
+      [
+        ["x", "y"],
+        ["x2", "y2"],
+      ],
+    );
+    assert.deepStrictEqual(json.layout.grid as { rows: number; columns: number }, {
       rows: 1,
       columns: 2,
       pattern: "independent",

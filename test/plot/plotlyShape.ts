@@ -16,7 +16,10 @@ export function assertWellFormedFigure(figure: PlotlyMimeData): void {
     assert.ok(TRACE_TYPES.has(String(trace.type)), `trace ${i} has a known type, got ${String(trace.type)}`);
     if (trace.type === "heatmap") {
       const z = trace.z as unknown[][];
-      assert.ok(Array.isArray(z) && z.every((row) => Array.isArray(row) && row.length === z[0].length), "z is rectangular");
+      assert.ok(
+        Array.isArray(z) && z.every((row) => Array.isArray(row) && row.length === z[0].length),
+        "z is rectangular",
+      );
       if (trace.x) assert.strictEqual((trace.x as unknown[]).length, z[0].length, "x labels fit the columns");
       if (trace.y) assert.strictEqual((trace.y as unknown[]).length, z.length, "y labels fit the rows");
     } else if (Array.isArray(trace.x) && Array.isArray(trace.y)) {

@@ -9,7 +9,9 @@ import { cnn } from "../../src/models";
 import { useBestBackend } from "../../src/engine";
 
 describe("train: evaluation and sweeps", () => {
-  before(async () => { await useBestBackend({ quiet: true }); });
+  before(async () => {
+    await useBestBackend({ quiet: true });
+  });
 
   it("computes accuracy, per-class accuracy and the confusion matrix from predictions", () => {
     const data = new ImageDataset(new Uint8Array(4), Uint8Array.of(0, 0, 1, 1), 1, 1, 1, ["cat", "dog"], "pets");
@@ -17,7 +19,10 @@ describe("train: evaluation and sweeps", () => {
     const result = new Evaluation(data, Float32Array.of(0.8, 0.2, 0.1, 0.9, 0.3, 0.7, 0.4, 0.6));
     assert.equal(result.accuracy, 0.75);
     assert.deepEqual(result.perClassAccuracy, [0.5, 1]);
-    assert.deepEqual(result.confusion, [[1, 1], [0, 2]]);
+    assert.deepEqual(result.confusion, [
+      [1, 1],
+      [0, 2],
+    ]);
     assert.deepEqual(result.misclassifiedIndices(), [1]);
     assert.equal(result.topK(1, 2)[0].className, "dog");
     assert.match(result.confusionMatrix().toString(), /cat\s+1\s+1/);
@@ -47,19 +52,39 @@ describe("train: evaluation and sweeps", () => {
 
   it("sweeps configurations, saves rows to a file, and skips those done when resumed", async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cnnlab-sweep-")), "sweep.json");
-    const data = { train: syntheticShapes({ count: 40, size: 16, seed: 1 }), test: syntheticShapes({ count: 20, size: 16, seed: 2 }),
-      classNames: [] as string[] };
+    const data = {
+      train: syntheticShapes({ count: 40, size: 16, seed: 1 }),
+      test: syntheticShapes({ count: 20, size: 16, seed: 2 }),
+      classNames: [] as string[],
+    };
     let built = 0;
     const build = (config: Record<string, unknown>) => {
       built++;
       return cnn({ inputShape: [16, 16, 1], classes: 5, seed: 1, ...config });
     };
-    const first = await sweep([{ depth: 1, width: 4 }], data, { epochs: 1, quiet: true, fast: false, file, build, seed: 1 });
+    const first = await sweep([{ depth: 1, width: 4 }], data, {
+      epochs: 1,
+      quiet: true,
+      fast: false,
+      file,
+      build,
+      seed: 1,
+    });
     assert.equal(first.rows.length, 1);
     assert.equal(first.rows[0].parameters, 4 * 9 + 4 + 16 * 16 * 4 * 5 + 5);
-    const second = await sweep([{ width: 4, depth: 1 }, { depth: 2, width: 4 }], data, { epochs: 1, quiet: true, fast: false, file, build, seed: 1 });
+    const second = await sweep(
+      [
+        { width: 4, depth: 1 },
+        { depth: 2, width: 4 },
+      ],
+      data,
+      { epochs: 1, quiet: true, fast: false, file, build, seed: 1 },
+    );
     assert.equal(built, 2, "the configuration already in the file was not trained again");
-    assert.deepEqual(second.rows.map((r) => r.config.depth), [1, 2]);
+    assert.deepEqual(
+      second.rows.map((r) => r.config.depth),
+      [1, 2],
+    );
     assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).length, 2);
     assert.match(second.toString(), /test acc/);
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
@@ -68,9 +93,18 @@ describe("train: evaluation and sweeps", () => {
   it("an interrupted sweep returns the rows done", async () => {
     const controller = new AbortController();
     controller.abort();
-    const data = { train: syntheticShapes({ count: 20, size: 16 }), test: syntheticShapes({ count: 10, size: 16 }), classNames: [] };
-    const result = await sweep([{ depth: 1 }], data, { epochs: 1, quiet: true, fast: false, signal: controller.signal,
-      build: (c) => cnn({ inputShape: [16, 16, 1], classes: 5, ...c }) });
+    const data = {
+      train: syntheticShapes({ count: 20, size: 16 }),
+      test: syntheticShapes({ count: 10, size: 16 }),
+      classNames: [],
+    };
+    const result = await sweep([{ depth: 1 }], data, {
+      epochs: 1,
+      quiet: true,
+      fast: false,
+      signal: controller.signal,
+      build: (c) => cnn({ inputShape: [16, 16, 1], classes: 5, ...c }),
+    });
     assert.equal(result.interrupted, true);
     assert.equal(result.rows.length, 0);
   });

@@ -11,7 +11,9 @@ function fakeHost() {
   const controller = new AbortController();
   const displays: { id?: string; update?: boolean; value?: unknown }[] = [];
   const host = {
-    display: (value: unknown, options: { id?: string; update?: boolean } = {}) => { displays.push({ ...options, value }); },
+    display: (value: unknown, options: { id?: string; update?: boolean } = {}) => {
+      displays.push({ ...options, value });
+    },
     clearOutput: () => undefined,
     signal: controller.signal,
     input: () => Promise.reject(new Error("no stdin")),
@@ -20,12 +22,20 @@ function fakeHost() {
 }
 
 describe("train: training loop", () => {
-  after(() => { delete (globalThis as Record<symbol, unknown>)[HOST]; });
+  after(() => {
+    delete (globalThis as Record<symbol, unknown>)[HOST];
+  });
 
   it("modern LeNet-5 on a seeded 6,000-image MNIST subset reaches ≥ 90% test accuracy in 1 epoch", async () => {
     const data = await mnist({ fast: false });
     const model = lenet5({ seed: 1 });
-    const history = await train(model, data.train.subset(6000), { epochs: 1, batchSize: 32, seed: 1, quiet: true, fast: false });
+    const history = await train(model, data.train.subset(6000), {
+      epochs: 1,
+      batchSize: 32,
+      seed: 1,
+      quiet: true,
+      fast: false,
+    });
     assert.equal(history.epochs.length, 1);
     assert.equal(history.stopReason, "completed");
     const result = await evaluate(model, data.test);
@@ -54,7 +64,10 @@ describe("train: training loop", () => {
       const data = syntheticShapes({ count: 4000, seed: 5 });
       const model = cnn({ depth: 2, width: 8, classes: 5, seed: 6 });
       let abortedAt = 0;
-      const timer = setTimeout(() => { abortedAt = Date.now(); controller.abort(); }, 1500);
+      const timer = setTimeout(() => {
+        abortedAt = Date.now();
+        controller.abort();
+      }, 1500);
       const history = await train(model, data, { epochs: 50, batchSize: 32, seed: 7, fast: false });
       const stoppedAfter = Date.now() - abortedAt;
       clearTimeout(timer);
@@ -66,11 +79,15 @@ describe("train: training loop", () => {
       assert.ok(displays.length >= 2);
       assert.ok(displays.slice(1).every((d) => d.update === true && d.id === displays[0].id));
       // Its last state says so, with the progress bar and the loss and accuracy charts under it.
-      const last = (displays[displays.length - 1].value as Record<symbol, () => Record<string, string>>)[Symbol.for("Jupyter.display")]();
+      const last = (displays[displays.length - 1].value as Record<symbol, () => Record<string, string>>)[
+        Symbol.for("Jupyter.display")
+      ]();
       assert.match(last["text/plain"], /^interrupted \[/);
       assert.match(last["text/html"], /interrupted[\s\S]*<svg[\s\S]*loss[\s\S]*<svg[\s\S]*accuracy/);
       // The model still predicts and trains.
-      const probabilities = tf.tidy(() => (model.predict(data.tensors(Int32Array.of(0, 1)).xs) as tf.Tensor).sum(1).dataSync());
+      const probabilities = tf.tidy(() =>
+        (model.predict(data.tensors(Int32Array.of(0, 1)).xs) as tf.Tensor).sum(1).dataSync(),
+      );
       assert.ok(Math.abs(probabilities[0] - 1) < 1e-4);
       delete (globalThis as Record<symbol, unknown>)[HOST];
       const again = await train(model, data.subset(64), { epochs: 1, batchSize: 32, quiet: true, fast: false });
@@ -85,7 +102,13 @@ describe("train: training loop", () => {
     const data = syntheticShapes({ count: 300, size: 16, seed: 8 });
     const model = cnn({ depth: 2, width: 8, inputShape: [16, 16, 1], classes: 5, seed: 9 });
     const history = await train(model, data, {
-      epochs: 40, batchSize: 16, seed: 10, validation: 0.2, quiet: true, fast: false, learningRate: 3e-3,
+      epochs: 40,
+      batchSize: 16,
+      seed: 10,
+      validation: 0.2,
+      quiet: true,
+      fast: false,
+      learningRate: 3e-3,
       earlyStopping: { patience: 2, monitor: "validationLoss" },
     });
     assert.equal(history.stopReason, "early-stopping");
@@ -97,6 +120,9 @@ describe("train: training loop", () => {
 
   it("says how to fix a model whose input does not fit the data", async () => {
     const data = syntheticShapes({ count: 10, size: 16 });
-    await assert.rejects(train(lenet5(), data, { quiet: true, fast: false }), /expects inputs \[28,28,1\] but the images are \[16,16,1\]/);
+    await assert.rejects(
+      train(lenet5(), data, { quiet: true, fast: false }),
+      /expects inputs \[28,28,1\] but the images are \[16,16,1\]/,
+    );
   });
 });

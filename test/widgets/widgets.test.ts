@@ -1,7 +1,18 @@
 import * as assert from "assert";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { Checkbox, Dropdown, FloatSlider, HBox, IntSlider, interact, Output, Text, ToggleButtons, VBox } from "../../src/widgets";
+import {
+  Checkbox,
+  Dropdown,
+  FloatSlider,
+  HBox,
+  IntSlider,
+  interact,
+  Output,
+  Text,
+  ToggleButtons,
+  VBox,
+} from "../../src/widgets";
 import { installFakeHost } from "../display/fakeHost";
 
 const VIEW = "application/vnd.jupyter.widget-view+json";
@@ -16,7 +27,8 @@ describe("widgets: the Jupyter widget protocol from TypeScript", () => {
   });
 
   const opened = (commId: string) => host.commMessages.find((m) => m.type === "comm_open" && m.commId === commId);
-  const sentOn = (commId: string) => host.commMessages.filter((m) => m.type === "comm_msg" && m.commId === commId).map((m) => m.data);
+  const sentOn = (commId: string) =>
+    host.commMessages.filter((m) => m.type === "comm_msg" && m.commId === commId).map((m) => m.data);
 
   it("opens a jupyter.widget comm with the state ipywidgets 8's IntSlider has, layout and style first", () => {
     const slider = new IntSlider({ value: 2, min: 1, max: 3, description: "stride" });
@@ -41,7 +53,9 @@ describe("widgets: the Jupyter widget protocol from TypeScript", () => {
 
   it("displays as the widget-view mime type with the model id, and as text elsewhere", () => {
     const slider = new FloatSlider({ value: 0.5, min: 0, max: 1 });
-    const bundle = (slider as unknown as Record<symbol, () => Record<string, unknown>>)[Symbol.for("Jupyter.display")]();
+    const bundle = (slider as unknown as Record<symbol, () => Record<string, unknown>>)[
+      Symbol.for("Jupyter.display")
+    ]();
     assert.deepStrictEqual(bundle[VIEW], { model_id: slider.modelId, version_major: 2, version_minor: 0 });
     assert.strictEqual(bundle["text/plain"], "FloatSlider(value=0.5)");
   });
@@ -54,7 +68,9 @@ describe("widgets: the Jupyter widget protocol from TypeScript", () => {
     await host.comms.get(slider.modelId)!.receive({ method: "update", state: { value: 4 }, buffer_paths: [] });
     assert.strictEqual(slider.value, 4);
     assert.deepStrictEqual(seen, [4]);
-    assert.deepStrictEqual(sentOn(slider.modelId).slice(before), [{ method: "echo_update", state: { value: 4 }, buffer_paths: [] }]);
+    assert.deepStrictEqual(sentOn(slider.modelId).slice(before), [
+      { method: "echo_update", state: { value: 4 }, buffer_paths: [] },
+    ]);
   });
 
   it("sends a kernel-side change as an update, clamped into the slider's range", () => {
@@ -105,13 +121,25 @@ describe("widgets: the Jupyter widget protocol from TypeScript", () => {
   it("keeps selection values in the kernel and syncs the index", async () => {
     const relu = (x: number) => Math.max(0, x);
     const tanh = Math.tanh;
-    const choice = new Dropdown({ options: [["ReLU", relu], ["tanh", tanh]] as const, value: tanh });
+    const choice = new Dropdown({
+      options: [
+        ["ReLU", relu],
+        ["tanh", tanh],
+      ] as const,
+      value: tanh,
+    });
     assert.strictEqual(choice.index, 1);
-    assert.deepStrictEqual((opened(choice.modelId)!.data.state as Record<string, unknown>)._options_labels, ["ReLU", "tanh"]);
+    assert.deepStrictEqual((opened(choice.modelId)!.data.state as Record<string, unknown>)._options_labels, [
+      "ReLU",
+      "tanh",
+    ]);
     await host.comms.get(choice.modelId)!.receive({ method: "update", state: { index: 0 } });
     assert.strictEqual(choice.value, relu);
     assert.strictEqual(choice.label, "ReLU");
-    assert.throws(() => new ToggleButtons({ options: ["valid", "same"], value: "full" }), /"?full"? is not one of the options \(valid, same\)/);
+    assert.throws(
+      () => new ToggleButtons({ options: ["valid", "same"], value: "full" }),
+      /"?full"? is not one of the options \(valid, same\)/,
+    );
     assert.throws(() => new Dropdown({ options: [] }), /at least one option/);
   });
 
@@ -133,12 +161,18 @@ describe("widgets: the Jupyter widget protocol from TypeScript", () => {
     });
     await explorer.rendered;
     assert.deepStrictEqual(calls, [1]);
-    assert.deepStrictEqual(explorer.output.outputs, [{ output_type: "display_data", data: { "text/plain": "'size 1'" }, metadata: {} }]);
-    for (let value = 2; value <= 12; value++) await host.comms.get(size.modelId)!.receive({ method: "update", state: { value } });
+    assert.deepStrictEqual(explorer.output.outputs, [
+      { output_type: "display_data", data: { "text/plain": "'size 1'" }, metadata: {} },
+    ]);
+    for (let value = 2; value <= 12; value++)
+      await host.comms.get(size.modelId)!.receive({ method: "update", state: { value } });
     await new Promise((resolve) => setTimeout(resolve, 80));
     await explorer.rendered;
     assert.deepStrictEqual(calls, [1, 12], "no stale drawing for the values dragged past");
-    assert.strictEqual((explorer.output.outputs[0] as { data: Record<string, unknown> }).data["text/plain"], "'size 12'");
+    assert.strictEqual(
+      (explorer.output.outputs[0] as { data: Record<string, unknown> }).data["text/plain"],
+      "'size 12'",
+    );
   });
 
   it("interact: a change while a drawing runs is drawn after it, once", async () => {
@@ -168,16 +202,23 @@ describe("widgets: the Jupyter widget protocol from TypeScript", () => {
 
   it("interact: an error in the drawing is shown in the output, and the next change draws again", async () => {
     const k = new IntSlider({ value: 0, max: 3 });
-    const explorer = interact({ k }, ({ k }) => {
-      if (k === 2) throw new RangeError("kernel larger than the image");
-      return k;
-    }, { debounceMs: 0 });
+    const explorer = interact(
+      { k },
+      ({ k }) => {
+        if (k === 2) throw new RangeError("kernel larger than the image");
+        return k;
+      },
+      { debounceMs: 0 },
+    );
     k.value = 2;
     await new Promise((resolve) => setTimeout(resolve, 10));
     await explorer.rendered;
     const [error] = explorer.output.outputs;
     assert.strictEqual(error.output_type, "error");
-    assert.deepStrictEqual([(error as { ename: string }).ename, (error as { evalue: string }).evalue], ["RangeError", "kernel larger than the image"]);
+    assert.deepStrictEqual(
+      [(error as { ename: string }).ename, (error as { evalue: string }).evalue],
+      ["RangeError", "kernel larger than the image"],
+    );
     k.value = 3;
     await new Promise((resolve) => setTimeout(resolve, 10));
     await explorer.rendered;
@@ -198,7 +239,9 @@ describe("widgets: the Jupyter widget protocol from TypeScript", () => {
       const image = tf.ones([4, 4]);
       const scale = new IntSlider({ value: 1, max: 9 });
       const before = tf.memory().numTensors;
-      const explorer = interact({ scale }, ({ scale }) => (scale === 3 ? image : tf.ones([4, 4]).mul(scale)), { debounceMs: 0 });
+      const explorer = interact({ scale }, ({ scale }) => (scale === 3 ? image : tf.ones([4, 4]).mul(scale)), {
+        debounceMs: 0,
+      });
       await explorer.rendered;
       for (const value of [2, 3, 4]) {
         scale.value = value;

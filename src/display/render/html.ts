@@ -15,7 +15,11 @@ export function sideBySideHtml(pieces: string[], gap = 8): string {
 
 /** PNG pictures one under another, each under a bold caption. */
 export function captionedPicturesHtml(pictures: Array<{ caption: string; png: string }>): string {
-  return pictures.map(({ caption, png }) =>
-    `<div><div style="font-family:sans-serif;font-size:12px;font-weight:bold">${escapeHtml(caption)}</div>` +
-    `<img src="data:image/png;base64,${png}"/></div>`).join("");
+  return pictures
+    .map(
+      ({ caption, png }) =>
+        `<div><div style="font-family:sans-serif;font-size:12px;font-weight:bold">${escapeHtml(caption)}</div>` +
+        `<img src="data:image/png;base64,${png}"/></div>`,
+    )
+    .join("");
 }

@@ -23,7 +23,11 @@ export interface NumericTableContent {
 
 function inWindow(window: CellWindow | undefined, r: number, c: number): boolean {
   return (
-    window !== undefined && r >= window.row && r < window.row + window.height && c >= window.col && c < window.col + window.width
+    window !== undefined &&
+    r >= window.row &&
+    r < window.row + window.height &&
+    c >= window.col &&
+    c < window.col + window.width
   );
 }
 
@@ -41,7 +45,9 @@ export function numericTableHtml(content: NumericTableContent): string {
   const { rows, columns, values, digits, highlight } = content;
   const parts = [`<table style="${TABLE_STYLE}">`];
   if (content.title) {
-    parts.push(`<caption style="font-weight:bold;text-align:left;padding:2px 0">${escapeHtml(content.title)}</caption>`);
+    parts.push(
+      `<caption style="font-weight:bold;text-align:left;padding:2px 0">${escapeHtml(content.title)}</caption>`,
+    );
   }
   parts.push("<tbody>");
   for (let r = 0; r < rows; r++) {

@@ -25,7 +25,10 @@ export function formatDuration(seconds: number): string {
 function details(state: ProgressState): string[] {
   const { done, total, elapsedSeconds } = state;
   const rate = elapsedSeconds > 0 ? done / elapsedSeconds : NaN;
-  const parts = [`${formatNumber(done)}/${formatNumber(total)}`, `${Math.floor((100 * Math.min(done, total)) / total)}%`];
+  const parts = [
+    `${formatNumber(done)}/${formatNumber(total)}`,
+    `${Math.floor((100 * Math.min(done, total)) / total)}%`,
+  ];
   if (Number.isFinite(rate)) parts.push(`${formatNumber(rate, 3)}/s`);
   if (state.finished) parts.push(`took ${formatDuration(elapsedSeconds)}`);
   else if (Number.isFinite(rate) && rate > 0) parts.push(`ETA ${formatDuration((total - done) / rate)}`);

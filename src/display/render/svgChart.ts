@@ -26,7 +26,7 @@ export interface LineChartOptions {
 }
 
 const MAX_POINTS = 400;
-const FONT = "font-family=\"DejaVu Sans, sans-serif\" font-size=\"11\"";
+const FONT = 'font-family="DejaVu Sans, sans-serif" font-size="11"';
 
 /**
  * A line chart as inline SVG: no script, so it renders in untrusted notebook outputs and in exported HTML, and it
@@ -44,12 +44,22 @@ export function lineChartSvg(series: ChartSeries[], options: LineChartOptions = 
   const all = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   const fx = (x: number) => (options.logX ? Math.log10(Math.max(x, 1e-12)) : x);
   let [x0, x1] = all.length ? [Math.min(...all.map((p) => fx(p[0]))), Math.max(...all.map((p) => fx(p[0])))] : [0, 1];
-  let [y0, y1] = options.yRange ?? (all.length ? [Math.min(...all.map((p) => p[1])), Math.max(...all.map((p) => p[1]))] : [0, 1]);
+  let [y0, y1] =
+    options.yRange ?? (all.length ? [Math.min(...all.map((p) => p[1])), Math.max(...all.map((p) => p[1]))] : [0, 1]);
   if (options.xFrom !== undefined) x0 = Math.min(x0, fx(options.xFrom));
-  if (x1 - x0 < 1e-12) { x0 -= 0.5; x1 += 0.5; }
-  if (y1 - y0 < 1e-12) { y0 -= 0.5; y1 += 0.5; }
+  if (x1 - x0 < 1e-12) {
+    x0 -= 0.5;
+    x1 += 0.5;
+  }
+  if (y1 - y0 < 1e-12) {
+    y0 -= 0.5;
+    y1 += 0.5;
+  }
   const pad = (y1 - y0) * 0.05;
-  if (!options.yRange) { y0 -= pad; y1 += pad; }
+  if (!options.yRange) {
+    y0 -= pad;
+    y1 += pad;
+  }
   const sx = (x: number) => left + ((fx(x) - x0) / (x1 - x0)) * plotWidth;
   const sy = (y: number) => top + (1 - (y - y0) / (y1 - y0)) * plotHeight;
   const parts: string[] = [
@@ -62,34 +72,46 @@ export function lineChartSvg(series: ChartSeries[], options: LineChartOptions = 
   for (const y of niceTicks(y0, y1)) {
     const py = sy(y).toFixed(1);
     parts.push(`<line x1="${left}" x2="${left + plotWidth}" y1="${py}" y2="${py}" stroke="#eee"/>`);
-    parts.push(`<text x="${left - 4}" y="${py}" ${FONT} text-anchor="end" dominant-baseline="middle">${tick(y)}</text>`);
+    parts.push(
+      `<text x="${left - 4}" y="${py}" ${FONT} text-anchor="end" dominant-baseline="middle">${tick(y)}</text>`,
+    );
   }
   for (const xv of niceTicks(x0, x1, options.logX)) {
     const px = (left + ((xv - x0) / (x1 - x0)) * plotWidth).toFixed(1);
-    parts.push(`<text x="${px}" y="${top + plotHeight + 13}" ${FONT} text-anchor="middle">` +
-      `${tick(options.logX ? 10 ** xv : xv)}</text>`);
+    parts.push(
+      `<text x="${px}" y="${top + plotHeight + 13}" ${FONT} text-anchor="middle">` +
+        `${tick(options.logX ? 10 ** xv : xv)}</text>`,
+    );
   }
   if (options.xLabel) {
-    parts.push(`<text x="${left + plotWidth / 2}" y="${height - 3}" ${FONT} text-anchor="middle">${escapeHtml(options.xLabel)}</text>`);
+    parts.push(
+      `<text x="${left + plotWidth / 2}" y="${height - 3}" ${FONT} text-anchor="middle">${escapeHtml(options.xLabel)}</text>`,
+    );
   }
   if (options.yLabel) {
-    parts.push(`<text x="11" y="${top + plotHeight / 2}" ${FONT} text-anchor="middle" ` +
-      `transform="rotate(-90 11 ${top + plotHeight / 2})">${escapeHtml(options.yLabel)}</text>`);
+    parts.push(
+      `<text x="11" y="${top + plotHeight / 2}" ${FONT} text-anchor="middle" ` +
+        `transform="rotate(-90 11 ${top + plotHeight / 2})">${escapeHtml(options.yLabel)}</text>`,
+    );
   }
   series.forEach((s, index) => {
     const points = thin(s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
     if (points.length === 0) return;
     const path = points.map(([x, y], i) => `${i ? "L" : "M"}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join("");
-    parts.push(`<path d="${path}" fill="none" stroke="${s.color}" stroke-width="1.6"` +
-      `${s.dashed ? " stroke-dasharray=\"4 3\"" : ""}/>`);
+    parts.push(
+      `<path d="${path}" fill="none" stroke="${s.color}" stroke-width="1.6"` +
+        `${s.dashed ? ' stroke-dasharray="4 3"' : ""}/>`,
+    );
     if (s.markers || points.length === 1) {
       for (const [x, y] of points) {
         parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
       }
     }
     const ly = top + 12 + index * 13;
-    parts.push(`<line x1="${left + plotWidth - 92}" x2="${left + plotWidth - 78}" y1="${ly - 4}" y2="${ly - 4}" ` +
-      `stroke="${s.color}" stroke-width="2"/>`);
+    parts.push(
+      `<line x1="${left + plotWidth - 92}" x2="${left + plotWidth - 78}" y1="${ly - 4}" y2="${ly - 4}" ` +
+        `stroke="${s.color}" stroke-width="2"/>`,
+    );
     parts.push(`<text x="${left + plotWidth - 74}" y="${ly}" ${FONT}>${escapeHtml(s.name)}</text>`);
   });
   parts.push("</svg>");
@@ -97,9 +119,17 @@ export function lineChartSvg(series: ChartSeries[], options: LineChartOptions = 
 }
 
 /** A horizontal bar chart as inline SVG (class probabilities, per-class accuracy). */
-export function barChartSvg(labels: readonly string[], values: readonly number[], options: {
-  title?: string; highlight?: number; width?: number; max?: number; format?: (v: number) => string;
-} = {}): string {
+export function barChartSvg(
+  labels: readonly string[],
+  values: readonly number[],
+  options: {
+    title?: string;
+    highlight?: number;
+    width?: number;
+    max?: number;
+    format?: (v: number) => string;
+  } = {},
+): string {
   const width = options.width ?? 360;
   const rowHeight = 18;
   const top = options.title ? 22 : 6;
@@ -108,14 +138,18 @@ export function barChartSvg(labels: readonly string[], values: readonly number[]
   const max = options.max ?? Math.max(1e-12, ...values);
   const format = options.format ?? ((v: number) => v.toFixed(3));
   const height = top + labels.length * rowHeight + 6;
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`];
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+  ];
   if (options.title) parts.push(`<text x="4" y="15" ${FONT} font-weight="bold">${escapeHtml(options.title)}</text>`);
   labels.forEach((label, i) => {
     const y = top + i * rowHeight;
     const barWidth = Math.max(0, (values[i] / max) * barSpace);
     const color = i === options.highlight ? "#d62728" : "#1f77b4";
     parts.push(`<text x="${labelWidth - 4}" y="${y + 12}" ${FONT} text-anchor="end">${escapeHtml(label)}</text>`);
-    parts.push(`<rect x="${labelWidth}" y="${y + 2}" width="${barWidth.toFixed(1)}" height="${rowHeight - 5}" fill="${color}"/>`);
+    parts.push(
+      `<rect x="${labelWidth}" y="${y + 2}" width="${barWidth.toFixed(1)}" height="${rowHeight - 5}" fill="${color}"/>`,
+    );
     parts.push(`<text x="${(labelWidth + barWidth + 4).toFixed(1)}" y="${y + 12}" ${FONT}>${format(values[i])}</text>`);
   });
   parts.push("</svg>");
@@ -126,7 +160,9 @@ export function barChartSvg(labels: readonly string[], values: readonly number[]
 function niceTicks(low: number, high: number, decades = false): number[] {
   const raw = (high - low) / 4;
   const power = 10 ** Math.floor(Math.log10(raw));
-  const step = decades ? Math.max(1, Math.round(raw)) : [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
+  const step = decades
+    ? Math.max(1, Math.round(raw))
+    : ([1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw);
   const ticks: number[] = [];
   for (let v = Math.ceil(low / step) * step; v <= high + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
   return ticks;

@@ -34,7 +34,9 @@ const HEADER_STYLE = `${CELL_STYLE};background:#f3f3f3;font-weight:bold`;
 export function tableHtml(content: TableContent): string {
   const parts = [`<table style="${TABLE_STYLE}">`];
   if (content.title) {
-    parts.push(`<caption style="font-weight:bold;text-align:left;padding:2px 0">${escapeHtml(content.title)}</caption>`);
+    parts.push(
+      `<caption style="font-weight:bold;text-align:left;padding:2px 0">${escapeHtml(content.title)}</caption>`,
+    );
   }
   if (content.columns) {
     parts.push("<thead><tr>");

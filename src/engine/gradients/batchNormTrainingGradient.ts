@@ -14,7 +14,9 @@ export const batchNormTrainingGradient: GradConfig = {
   gradFunc: (dys: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
     const [dy] = dys as Tensor[];
     const [x, scale, mean, variance] = saved;
-    const [dx, dScale, dOffset] = tf.engine().runKernel(BatchNormTrainingGradient, { dy, x, scale, mean, variance }, attrs) as Tensor[];
+    const [dx, dScale, dOffset] = tf
+      .engine()
+      .runKernel(BatchNormTrainingGradient, { dy, x, scale, mean, variance }, attrs) as Tensor[];
     return { x: () => dx, scale: () => dScale, offset: () => dOffset };
   },
 };

@@ -7,7 +7,14 @@ import type { GradConfig, Tensor } from "@tensorflow/tfjs-core";
  * compute gradient: gradient function not found for Greater": `tf.layers.thresholdedReLU` (x · (x > θ)) cannot
  * train, nor can any student code that masks with a comparison.
  */
-export const comparisonGradients: GradConfig[] = [tf.Greater, tf.GreaterEqual, tf.Less, tf.LessEqual, tf.Equal, tf.NotEqual].map((kernelName) => ({
+export const comparisonGradients: GradConfig[] = [
+  tf.Greater,
+  tf.GreaterEqual,
+  tf.Less,
+  tf.LessEqual,
+  tf.Equal,
+  tf.NotEqual,
+].map((kernelName) => ({
   kernelName,
   inputsToSave: ["a", "b"],
   gradFunc: (_dy: Tensor | Tensor[], saved: Tensor[]) => {

@@ -15,9 +15,15 @@ export const conv2dGradient: GradConfig = {
     const { dilations, strides, pad, dataFormat, dimRoundingMode } = attrs as unknown as Conv2DAttrs;
     const dilated = [dilations ?? 1].flat().some((rate) => rate > 1);
     if (dilated && dataFormat === "NCHW") {
-      throw new Error("conv2d gradient: dilated convolutions train with channels-last data only; use dataFormat 'NHWC' (channelsLast)");
+      throw new Error(
+        "conv2d gradient: dilated convolutions train with channels-last data only; use dataFormat 'NHWC' (channelsLast)",
+      );
     }
-    return dilatedGradients({ input: tf.Conv2DBackpropInput, filter: tf.Conv2DBackpropFilter }, { x, filter, dy: dy as Tensor4D }, dilations,
-      { strides, pad, dataFormat, dimRoundingMode });
+    return dilatedGradients(
+      { input: tf.Conv2DBackpropInput, filter: tf.Conv2DBackpropFilter },
+      { x, filter, dy: dy as Tensor4D },
+      dilations,
+      { strides, pad, dataFormat, dimRoundingMode },
+    );
   },
 };

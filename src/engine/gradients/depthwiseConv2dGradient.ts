@@ -13,7 +13,11 @@ export const depthwiseConv2dGradient: GradConfig = {
   gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
     const [x, filter] = saved as [Tensor4D, Tensor4D];
     const { dilations, strides, pad, dimRoundingMode } = attrs as unknown as DepthwiseConv2dNativeAttrs;
-    return dilatedGradients({ input: tf.DepthwiseConv2dNativeBackpropInput, filter: tf.DepthwiseConv2dNativeBackpropFilter }, { x, filter, dy: dy as Tensor4D },
-      dilations, { strides, pad, dimRoundingMode });
+    return dilatedGradients(
+      { input: tf.DepthwiseConv2dNativeBackpropInput, filter: tf.DepthwiseConv2dNativeBackpropFilter },
+      { x, filter, dy: dy as Tensor4D },
+      dilations,
+      { strides, pad, dimRoundingMode },
+    );
   },
 };

@@ -21,14 +21,20 @@ export function dilatedGradients(
   dilations: number | [number, number] | null | undefined,
   attrs: Record<string, unknown>,
 ): { x: () => Tensor; filter: () => Tensor } {
-  const [dilationHeight, dilationWidth] = typeof dilations === "number" ? [dilations, dilations] : dilations ?? [1, 1];
+  const [dilationHeight, dilationWidth] =
+    typeof dilations === "number" ? [dilations, dilations] : (dilations ?? [1, 1]);
   const dilated = dilationHeight > 1 || dilationWidth > 1;
   const direct = !dilated || (kernelTakesDilations(kernels.input) && kernelTakesDilations(kernels.filter));
   const kernelAttrs = { ...attrs, dilations: dilated && direct ? [dilationHeight, dilationWidth] : [1, 1] };
   const run = (name: string, inputs: Record<string, Tensor>, extra: Record<string, unknown>): Tensor =>
     tf.engine().runKernel(name, inputs, { ...kernelAttrs, ...extra } as unknown as NamedAttrMap) as Tensor;
   return {
-    x: () => run(kernels.input, { dy, filter: direct ? filter : spreadFilter(filter, dilationHeight, dilationWidth) }, { inputShape: x.shape }),
+    x: () =>
+      run(
+        kernels.input,
+        { dy, filter: direct ? filter : spreadFilter(filter, dilationHeight, dilationWidth) },
+        { inputShape: x.shape },
+      ),
     filter: () => {
       if (direct) return run(kernels.filter, { x, dy }, { filterShape: filter.shape });
       const shape = spreadShape(filter.shape, dilationHeight, dilationWidth);
@@ -38,7 +44,11 @@ export function dilatedGradients(
   };
 }
 
-function spreadShape([height, width, inChannels, outChannels]: number[], dilationHeight: number, dilationWidth: number): [number, number, number, number] {
+function spreadShape(
+  [height, width, inChannels, outChannels]: number[],
+  dilationHeight: number,
+  dilationWidth: number,
+): [number, number, number, number] {
   return [(height - 1) * dilationHeight + 1, (width - 1) * dilationWidth + 1, inChannels, outChannels];
 }
 
@@ -46,9 +56,24 @@ function spreadShape([height, width, inChannels, outChannels]: number[], dilatio
 function spreadFilter(filter: Tensor4D, dilationHeight: number, dilationWidth: number): Tensor4D {
   const [height, width, inChannels, outChannels] = filter.shape;
   // One axis at a time keeps every tensor at rank ≤ 5, which every backend's Pad handles.
-  const rows = tf.reshape(tf.pad(tf.reshape(filter, [height, 1, width * inChannels * outChannels]), [[0, 0], [0, dilationHeight - 1], [0, 0]]), [height * dilationHeight, width, inChannels, outChannels]);
+  const rows = tf.reshape(
+    tf.pad(tf.reshape(filter, [height, 1, width * inChannels * outChannels]), [
+      [0, 0],
+      [0, dilationHeight - 1],
+      [0, 0],
+    ]),
+    [height * dilationHeight, width, inChannels, outChannels],
+  );
   const rowsKept = tf.slice(rows, [0, 0, 0, 0], [(height - 1) * dilationHeight + 1, width, inChannels, outChannels]);
   const keptHeight = rowsKept.shape[0];
-  const columns = tf.reshape(tf.pad(tf.reshape(rowsKept, [keptHeight, width, 1, inChannels * outChannels]), [[0, 0], [0, 0], [0, dilationWidth - 1], [0, 0]]), [keptHeight, width * dilationWidth, inChannels, outChannels]);
+  const columns = tf.reshape(
+    tf.pad(tf.reshape(rowsKept, [keptHeight, width, 1, inChannels * outChannels]), [
+      [0, 0],
+      [0, 0],
+      [0, dilationWidth - 1],
+      [0, 0],
+    ]),
+    [keptHeight, width * dilationWidth, inChannels, outChannels],
+  );
   return tf.slice(columns, [0, 0, 0, 0], spreadShape(filter.shape, dilationHeight, dilationWidth)) as Tensor4D;
 }

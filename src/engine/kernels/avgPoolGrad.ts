@@ -13,7 +13,18 @@ export function avgPoolGradConfig(backendName: KernelBackendName): KernelConfig 
     const host = arrayHost(backendName, args.backend);
     const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
     const info = poolGeometry(input.shape, args.attrs as unknown as PoolGradAttributes);
-    const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
+    const {
+      batchSize,
+      inHeight,
+      inWidth,
+      inChannels: channels,
+      outHeight,
+      outWidth,
+      strideHeight,
+      strideWidth,
+      filterHeight,
+      filterWidth,
+    } = info;
     const padTop = info.padInfo.top;
     const padLeft = info.padInfo.left;
     const dx = host.allocate(input.shape, "float32");

@@ -22,7 +22,9 @@ export function conv2dBackpropFilterConfig(backendName: KernelBackendName): Kern
     const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
     const attributes = args.attrs as unknown as Conv2DBackpropFilterAttributes;
     if (attributes.dataFormat === "NCHW") {
-      throw new Error("cnnlab engine: Conv2DBackpropFilter supports channels-last (NHWC) tensors only; use dataFormat 'channelsLast'");
+      throw new Error(
+        "cnnlab engine: Conv2DBackpropFilter supports channels-last (NHWC) tensors only; use dataFormat 'channelsLast'",
+      );
     }
     const info = tf.backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number],
@@ -32,7 +34,9 @@ export function conv2dBackpropFilterConfig(backendName: KernelBackendName): Kern
       attributes.pad,
       attributes.dimRoundingMode,
     );
-    return backendName === "wasm" ? filterGradientByConvolution(host, x, dy, info) : filterGradientByLoops(host, x, dy, info);
+    return backendName === "wasm"
+      ? filterGradientByConvolution(host, x, dy, info)
+      : filterGradientByLoops(host, x, dy, info);
   };
   return { kernelName: tf.Conv2DBackpropFilter, backendName, kernelFunc: kernelFunc as unknown as KernelFunc };
 }
@@ -43,8 +47,24 @@ export function conv2dBackpropFilterConfig(backendName: KernelBackendName): Kern
  * conv2d(x', dy', stride 1, dilation = forward stride) gives out[ci, kh, kw, co] = Σ x'[ci, kh + oh·sh − padTop, ...]
  * · dy'[oh, ow, b, co], which is dW with its axes permuted.
  */
-function filterGradientByConvolution(host: ArrayHost, x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
-  const { filterHeight, filterWidth, inChannels, outChannels, outHeight, outWidth, inHeight, inWidth, strideHeight, strideWidth } = info;
+function filterGradientByConvolution(
+  host: ArrayHost,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): TensorInfo {
+  const {
+    filterHeight,
+    filterWidth,
+    inChannels,
+    outChannels,
+    outHeight,
+    outWidth,
+    inHeight,
+    inWidth,
+    strideHeight,
+    strideWidth,
+  } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   // Padding that makes the output exactly filterHeight × filterWidth; when the forward stride skipped the last rows
@@ -91,8 +111,25 @@ function filterGradientByConvolution(host: ArrayHost, x: TensorInfo, dy: TensorI
 }
 
 /** The filter gradient in plain typed-array loops; the innermost loop runs over contiguous output channels. */
-function filterGradientByLoops(host: ArrayHost, x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
-  const { batchSize, filterHeight, filterWidth, inChannels, outChannels, outHeight, outWidth, inHeight, inWidth, strideHeight, strideWidth } = info;
+function filterGradientByLoops(
+  host: ArrayHost,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): TensorInfo {
+  const {
+    batchSize,
+    filterHeight,
+    filterWidth,
+    inChannels,
+    outChannels,
+    outHeight,
+    outWidth,
+    inHeight,
+    inWidth,
+    strideHeight,
+    strideWidth,
+  } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   const result = host.allocate([filterHeight, filterWidth, inChannels, outChannels], "float32");

@@ -32,7 +32,19 @@ export function conv2dBackpropInputWasmConfig(stock: KernelConfig | undefined): 
       attributes.pad,
       attributes.dimRoundingMode,
     );
-    const { batchSize, filterHeight, filterWidth, inChannels, outChannels, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth } = info;
+    const {
+      batchSize,
+      filterHeight,
+      filterWidth,
+      inChannels,
+      outChannels,
+      inHeight,
+      inWidth,
+      outHeight,
+      outWidth,
+      strideHeight,
+      strideWidth,
+    } = info;
     const dilatedHeight = (outHeight - 1) * strideHeight + 1;
     const dilatedWidth = (outWidth - 1) * strideWidth + 1;
     const padTop = filterHeight - 1 - info.padInfo.top;
@@ -40,14 +52,18 @@ export function conv2dBackpropInputWasmConfig(stock: KernelConfig | undefined): 
     const padBottom = inHeight - dilatedHeight + info.padInfo.top;
     const padRight = inWidth - dilatedWidth + info.padInfo.left;
     if (attributes.dataFormat === "NCHW" || Math.min(padTop, padLeft, padBottom, padRight) < 0) {
-      if (stock === undefined) throw new Error("cnnlab engine: Conv2DBackpropInput supports channels-last (NHWC) tensors with padding smaller than the filter only");
+      if (stock === undefined)
+        throw new Error(
+          "cnnlab engine: Conv2DBackpropInput supports channels-last (NHWC) tensors with padding smaller than the filter only",
+        );
       return stock.kernelFunc(args) as TensorInfo;
     }
 
     // Filter [kh, kw, ci, co] -> rotated [filterHeight−1−kh, filterWidth−1−kw, co, ci].
     const rotated = host.allocate([filterHeight, filterWidth, outChannels, inChannels], "float32");
     let dilated: TensorInfo = dy;
-    if (strideHeight > 1 || strideWidth > 1) dilated = host.allocate([batchSize, dilatedHeight, dilatedWidth, outChannels], "float32");
+    if (strideHeight > 1 || strideWidth > 1)
+      dilated = host.allocate([batchSize, dilatedHeight, dilatedWidth, outChannels], "float32");
     const weights = host.values(filter);
     const rotatedValues = host.values(rotated);
     for (let kh = 0; kh < filterHeight; kh++) {
@@ -55,7 +71,8 @@ export function conv2dBackpropInputWasmConfig(stock: KernelConfig | undefined): 
         const from = (kh * filterWidth + kw) * inChannels * outChannels;
         const to = ((filterHeight - 1 - kh) * filterWidth + (filterWidth - 1 - kw)) * outChannels * inChannels;
         for (let ci = 0; ci < inChannels; ci++) {
-          for (let co = 0; co < outChannels; co++) rotatedValues[to + co * inChannels + ci] = weights[from + ci * outChannels + co];
+          for (let co = 0; co < outChannels; co++)
+            rotatedValues[to + co * inChannels + ci] = weights[from + ci * outChannels + co];
         }
       }
     }

@@ -14,8 +14,18 @@ export function depthwiseConv2dBackpropInputConfig(backendName: KernelBackendNam
   const kernelFunc = (args: Parameters<KernelFunc>[0]): TensorInfo => {
     const host = arrayHost(backendName, args.backend);
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-    const attributes = args.attrs as unknown as DepthwiseGradAttributes & { inputShape: [number, number, number, number] };
-    const info = tf.backend_util.computeConv2DInfo(attributes.inputShape, filter.shape as [number, number, number, number], attributes.strides, attributes.dilations ?? 1, attributes.pad, attributes.dimRoundingMode, true);
+    const attributes = args.attrs as unknown as DepthwiseGradAttributes & {
+      inputShape: [number, number, number, number];
+    };
+    const info = tf.backend_util.computeConv2DInfo(
+      attributes.inputShape,
+      filter.shape as [number, number, number, number],
+      attributes.strides,
+      attributes.dilations ?? 1,
+      attributes.pad,
+      attributes.dimRoundingMode,
+      true,
+    );
     const multiplier = info.outChannels / info.inChannels;
     const dx = host.allocate([...attributes.inputShape], "float32");
     const gradient = host.values(dy);
@@ -24,11 +34,16 @@ export function depthwiseConv2dBackpropInputConfig(backendName: KernelBackendNam
     forEachDepthwiseTap(info, (xOffset, dyOffset, filterOffset) => {
       for (let c = 0; c < info.inChannels; c++) {
         let sum = 0;
-        for (let q = 0; q < multiplier; q++) sum += gradient[dyOffset + c * multiplier + q] * weights[filterOffset + c * multiplier + q];
+        for (let q = 0; q < multiplier; q++)
+          sum += gradient[dyOffset + c * multiplier + q] * weights[filterOffset + c * multiplier + q];
         result[xOffset + c] += sum;
       }
     });
     return dx;
   };
-  return takesDilations({ kernelName: tf.DepthwiseConv2dNativeBackpropInput, backendName, kernelFunc: kernelFunc as unknown as KernelFunc });
+  return takesDilations({
+    kernelName: tf.DepthwiseConv2dNativeBackpropInput,
+    backendName,
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+  });
 }

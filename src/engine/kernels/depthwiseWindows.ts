@@ -14,8 +14,25 @@ export interface DepthwiseGradAttributes {
  * convolution multiplies, with offsets to the first channel of each; channel c and multiplier q sit at xOffset + c,
  * dyOffset + c·multiplier + q and filterOffset + c·multiplier + q. Both gradients are sums over exactly these triples.
  */
-export function forEachDepthwiseTap(info: tf.backend_util.Conv2DInfo, visit: (xOffset: number, dyOffset: number, filterOffset: number) => void): void {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, strideHeight, strideWidth, dilationHeight, dilationWidth, filterHeight, filterWidth } = info;
+export function forEachDepthwiseTap(
+  info: tf.backend_util.Conv2DInfo,
+  visit: (xOffset: number, dyOffset: number, filterOffset: number) => void,
+): void {
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    outChannels,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    filterHeight,
+    filterWidth,
+  } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   for (let b = 0; b < batchSize; b++) {

@@ -27,7 +27,11 @@ import { resizeBilinearGradConfig } from "./resizeBilinearGrad";
 import { resizeNearestNeighborGradConfig } from "./resizeNearestNeighborGrad";
 import { resizeGradTensorflowConfig } from "./tensorflow/resizeGrad";
 import { batchMatMulNativeConfig, fusedMatMulNativeConfig } from "./native/batchMatMul";
-import { batchNormTrainingGradientNativeConfig, batchNormTrainingNativeConfig, fusedBatchNormNativeConfig } from "./native/batchNorm";
+import {
+  batchNormTrainingGradientNativeConfig,
+  batchNormTrainingNativeConfig,
+  fusedBatchNormNativeConfig,
+} from "./native/batchNorm";
 import { conv2dNativeConfig, fusedConv2dNativeConfig } from "./native/conv2d";
 import { depthwiseConv2dNativeConfig, fusedDepthwiseConv2dNativeConfig } from "./native/depthwiseConv2d";
 import { depthwiseConv2dBackpropFilterNativeConfig } from "./native/depthwiseConv2dBackpropFilter";
@@ -44,7 +48,15 @@ let gradientsRegistered = false;
 const ours = new Map<string, Set<string>>();
 
 /** Gradients that replace or add to tfjs's own for every backend (written in tfjs ops where no kernel of ours runs). */
-export const engineGradients = [tileGradient, fusedBatchNormGradient, reluGradient, batchNormTrainingGradient, conv2dGradient, depthwiseConv2dGradient, ...comparisonGradients];
+export const engineGradients = [
+  tileGradient,
+  fusedBatchNormGradient,
+  reluGradient,
+  batchNormTrainingGradient,
+  conv2dGradient,
+  depthwiseConv2dGradient,
+  ...comparisonGradients,
+];
 
 /**
  * Registers cnnlab's kernels for an engine and our gradients (once), and returns the kernel names. The only place in
@@ -110,13 +122,17 @@ function wasmKernels(): KernelConfig[] {
 function nativeKernels(binding: NativeBinding): KernelConfig[] {
   const stock = (name: string): KernelConfig => {
     const config = stockKernel(name, "wasm");
-    if (config === undefined) throw new Error(`cnnlab engine: tfjs's wasm backend has no ${name} kernel to fall back to`);
+    if (config === undefined)
+      throw new Error(`cnnlab engine: tfjs's wasm backend has no ${name} kernel to fall back to`);
     return config;
   };
   return [
     conv2dNativeConfig(binding, stock(tf.Conv2D)),
     fusedConv2dNativeConfig(binding, stock(tf.FusedConv2D)),
-    conv2dBackpropInputNativeConfig(binding, conv2dBackpropInputWasmConfig(stockKernel(tf.Conv2DBackpropInput, "wasm"))),
+    conv2dBackpropInputNativeConfig(
+      binding,
+      conv2dBackpropInputWasmConfig(stockKernel(tf.Conv2DBackpropInput, "wasm")),
+    ),
     conv2dBackpropFilterNativeConfig(binding, conv2dBackpropFilterConfig("wasm")),
     depthwiseConv2dNativeConfig(binding, stock(tf.DepthwiseConv2dNative)),
     fusedDepthwiseConv2dNativeConfig(binding, stock(tf.FusedDepthwiseConv2D)),
@@ -176,7 +192,8 @@ export function stockKernel(kernelName: string, backendName: string): KernelConf
 function replaceKernel(config: KernelConfig): void {
   stockKernel(config.kernelName, config.backendName);
   // Unregister first: registerKernel over an existing kernel prints a warning meant for accidental clashes.
-  if (tf.getKernel(config.kernelName, config.backendName) !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
+  if (tf.getKernel(config.kernelName, config.backendName) !== undefined)
+    tf.unregisterKernel(config.kernelName, config.backendName);
   tf.registerKernel(config);
 }
 

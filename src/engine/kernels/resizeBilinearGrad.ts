@@ -11,7 +11,8 @@ import { resizeGradient } from "./resizeSampling";
  */
 export function resizeBilinearGradConfig(backendName: KernelBackendName): KernelConfig {
   const kernelFunc = (args: Parameters<KernelFunc>[0]): TensorInfo => {
-    const { batch, inHeight, inWidth, channels, outHeight, outWidth, rows, columns, dx, gradient, result } = resizeGradient(backendName, args);
+    const { batch, inHeight, inWidth, channels, outHeight, outWidth, rows, columns, dx, gradient, result } =
+      resizeGradient(backendName, args);
     let from = 0;
     for (let b = 0; b < batch; b++) {
       for (let r = 0; r < outHeight; r++) {
@@ -23,7 +24,12 @@ export function resizeBilinearGradConfig(backendName: KernelBackendName): Kernel
           const left = columns.lower[c];
           const rightColumn = columns.upper[c];
           const weights = [(1 - down) * (1 - right), (1 - down) * right, down * (1 - right), down * right];
-          const targets = [(top + left) * channels, (top + rightColumn) * channels, (bottom + left) * channels, (bottom + rightColumn) * channels];
+          const targets = [
+            (top + left) * channels,
+            (top + rightColumn) * channels,
+            (bottom + left) * channels,
+            (bottom + rightColumn) * channels,
+          ];
           for (let d = 0; d < channels; d++, from++) {
             const value = gradient[from];
             for (let k = 0; k < 4; k++) result[targets[k] + d] += value * weights[k];

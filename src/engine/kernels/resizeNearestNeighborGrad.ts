@@ -10,7 +10,8 @@ import { resizeGradient } from "./resizeSampling";
  */
 export function resizeNearestNeighborGradConfig(backendName: KernelBackendName): KernelConfig {
   const kernelFunc = (args: Parameters<KernelFunc>[0]): TensorInfo => {
-    const { batch, inHeight, inWidth, channels, outHeight, outWidth, dx, gradient, result, ...sampling } = resizeGradient(backendName, args);
+    const { batch, inHeight, inWidth, channels, outHeight, outWidth, dx, gradient, result, ...sampling } =
+      resizeGradient(backendName, args);
     const rows = sampling.rows.nearest;
     const columns = sampling.columns.nearest;
     let from = 0;

@@ -16,7 +16,12 @@ export interface AxisSampling {
  * ResizeBilinear and ResizeNearestNeighbor kernels do (align corners, half-pixel centres), so the gradient kernels
  * built on it are the exact adjoints of the forward ops.
  */
-export function axisSampling(inSize: number, outSize: number, alignCorners: boolean, halfPixelCenters: boolean): AxisSampling {
+export function axisSampling(
+  inSize: number,
+  outSize: number,
+  alignCorners: boolean,
+  halfPixelCenters: boolean,
+): AxisSampling {
   const aligned = alignCorners && outSize > 1;
   const ratio = (aligned ? inSize - 1 : inSize) / (aligned ? outSize - 1 : outSize);
   const sampling: AxisSampling = {
@@ -63,7 +68,12 @@ export function resizeGradient(backendName: KernelBackendName, args: Parameters<
   const [, outHeight, outWidth] = dy.shape;
   const dx = host.allocate(images.shape, "float32");
   return {
-    batch, inHeight, inWidth, channels, outHeight, outWidth,
+    batch,
+    inHeight,
+    inWidth,
+    channels,
+    outHeight,
+    outWidth,
     rows: axisSampling(inHeight, outHeight, alignCorners, halfPixelCenters),
     columns: axisSampling(inWidth, outWidth, alignCorners, halfPixelCenters),
     dx,

@@ -13,7 +13,8 @@ export function tileConfig(backendName: KernelBackendName, stock: KernelConfig |
     const { x } = args.inputs as { x: TensorInfo };
     const reps = (args.attrs as { reps: number[] }).reps;
     if (x.dtype === "string" || x.dtype === "complex64") {
-      if (stock === undefined) throw new Error(`cnnlab engine: Tile of ${x.dtype} tensors is not supported on ${backendName}`);
+      if (stock === undefined)
+        throw new Error(`cnnlab engine: Tile of ${x.dtype} tensors is not supported on ${backendName}`);
       return stock.kernelFunc(args) as TensorInfo;
     }
     const host = arrayHost(backendName, args.backend);

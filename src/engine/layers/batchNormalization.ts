@@ -14,7 +14,11 @@ interface BatchNormalizationLayer {
   movingVariance: tf.LayerVariable;
 }
 
-type Call = (this: BatchNormalizationLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }) => tf.Tensor | tf.Tensor[];
+type Call = (
+  this: BatchNormalizationLayer,
+  inputs: tf.Tensor | tf.Tensor[],
+  kwargs: { training?: boolean },
+) => tf.Tensor | tf.Tensor[];
 
 let installed = false;
 
@@ -34,17 +38,29 @@ export function fuseBatchNormalizationTraining(): void {
   prototype.call = function (this: BatchNormalizationLayer, inputs, kwargs) {
     const input = Array.isArray(inputs) ? inputs[0] : inputs;
     const lastAxis = this.axis === -1 || this.axis === input.rank - 1;
-    if (kwargs?.training !== true || !lastAxis || !this.center || !this.scale || input.rank < 2 || input.dtype !== "float32" ||
-      tf.getKernel(BatchNormTraining, tf.getBackend()) === undefined) {
+    if (
+      kwargs?.training !== true ||
+      !lastAxis ||
+      !this.center ||
+      !this.scale ||
+      input.rank < 2 ||
+      input.dtype !== "float32" ||
+      tf.getKernel(BatchNormTraining, tf.getBackend()) === undefined
+    ) {
       return layerCall.call(this, inputs, kwargs);
     }
     return tf.tidy(() => {
-      const [normalised, mean, variance] = tf.engine().runKernel(
-        BatchNormTraining,
-        { x: input, scale: this.gamma.read(), offset: this.beta.read() },
-        { epsilon: this.epsilon },
-      ) as tf.Tensor[];
-      for (const [average, value] of [[this.movingMean, mean], [this.movingVariance, variance]] as const) {
+      const [normalised, mean, variance] = tf
+        .engine()
+        .runKernel(
+          BatchNormTraining,
+          { x: input, scale: this.gamma.read(), offset: this.beta.read() },
+          { epsilon: this.epsilon },
+        ) as tf.Tensor[];
+      for (const [average, value] of [
+        [this.movingMean, mean],
+        [this.movingVariance, variance],
+      ] as const) {
         tf.tidy(() => {
           const current = average.read();
           average.write(tf.sub(current, tf.mul(tf.sub(current, value), 1 - this.momentum)));

@@ -12,7 +12,11 @@ interface Conv2DLayer {
   activation: { apply(x: tf.Tensor): tf.Tensor } | null;
 }
 
-type Call = (this: Conv2DLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }) => tf.Tensor | tf.Tensor[];
+type Call = (
+  this: Conv2DLayer,
+  inputs: tf.Tensor | tf.Tensor[],
+  kwargs: { training?: boolean },
+) => tf.Tensor | tf.Tensor[];
 
 let installed = false;
 
@@ -35,12 +39,23 @@ export function skipUnneededConvolutionGradients(): void {
     const dilated = this.dilationRate.some((rate) => rate !== 1);
     // Dilated layers take the plain ops in inference too: a training loop that calls model.predict inside
     // optimizer.minimize differentiates the inference pass, and the fused op has no dilated gradient.
-    const plainCase = (kwargs?.training === true || dilated) && this.rank === 2 && input.rank === 4 && this.dataFormat === "channelsLast" &&
-      (this.padding === "same" || this.padding === "valid") && (!dilated || this.strides.every((stride) => stride === 1));
+    const plainCase =
+      (kwargs?.training === true || dilated) &&
+      this.rank === 2 &&
+      input.rank === 4 &&
+      this.dataFormat === "channelsLast" &&
+      (this.padding === "same" || this.padding === "valid") &&
+      (!dilated || this.strides.every((stride) => stride === 1));
     if (!plainCase) return layerCall.call(this, inputs, kwargs);
     return tf.tidy(() => {
-      let output: tf.Tensor = tf.conv2d(input as tf.Tensor4D, this.kernel.read() as tf.Tensor4D, this.strides as [number, number],
-        this.padding as "same" | "valid", "NHWC", this.dilationRate as [number, number]);
+      let output: tf.Tensor = tf.conv2d(
+        input as tf.Tensor4D,
+        this.kernel.read() as tf.Tensor4D,
+        this.strides as [number, number],
+        this.padding as "same" | "valid",
+        "NHWC",
+        this.dilationRate as [number, number],
+      );
       if (this.bias !== null) output = tf.add(output, this.bias.read());
       return this.activation !== null ? this.activation.apply(output) : output;
     });

@@ -13,7 +13,11 @@ interface DepthwiseConv2DLayer {
   activation: { apply(x: tf.Tensor): tf.Tensor } | null;
 }
 
-type Call = (this: DepthwiseConv2DLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
+type Call = (
+  this: DepthwiseConv2DLayer,
+  inputs: tf.Tensor | tf.Tensor[],
+  kwargs: Record<string, unknown>,
+) => tf.Tensor | tf.Tensor[];
 type OutputShape = (this: DepthwiseConv2DLayer, inputShape: tf.Shape | tf.Shape[]) => tf.Shape | tf.Shape[];
 
 let installed = false;
@@ -28,7 +32,10 @@ let installed = false;
 export function applyDepthwiseDilation(): void {
   if (installed) return;
   installed = true;
-  const prototype = Object.getPrototypeOf(tf.layers.depthwiseConv2d({ kernelSize: 1 })) as { call: Call; computeOutputShape: OutputShape };
+  const prototype = Object.getPrototypeOf(tf.layers.depthwiseConv2d({ kernelSize: 1 })) as {
+    call: Call;
+    computeOutputShape: OutputShape;
+  };
   const layerCall = prototype.call;
   const layerOutputShape = prototype.computeOutputShape;
   prototype.call = function (this: DepthwiseConv2DLayer, inputs, kwargs) {
@@ -36,10 +43,19 @@ export function applyDepthwiseDilation(): void {
     return tf.tidy(() => {
       const channelsFirst = this.dataFormat === "channelsFirst";
       let input = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      if (input.rank !== 4) throw new Error(`depthwiseConv2d: expected a rank-4 input [batch, height, width, channels], got rank ${input.rank}`);
+      if (input.rank !== 4)
+        throw new Error(
+          `depthwiseConv2d: expected a rank-4 input [batch, height, width, channels], got rank ${input.rank}`,
+        );
       if (channelsFirst) input = tf.transpose(input, [0, 2, 3, 1]);
-      let output: tf.Tensor = tf.depthwiseConv2d(input, this.depthwiseKernel.read() as tf.Tensor4D, this.strides as [number, number],
-        this.padding as "same" | "valid", "NHWC", this.dilationRate as [number, number]);
+      let output: tf.Tensor = tf.depthwiseConv2d(
+        input,
+        this.depthwiseKernel.read() as tf.Tensor4D,
+        this.strides as [number, number],
+        this.padding as "same" | "valid",
+        "NHWC",
+        this.dilationRate as [number, number],
+      );
       if (this.bias !== null) output = tf.add(output, this.bias.read());
       if (this.activation !== null) output = this.activation.apply(output);
       return channelsFirst ? tf.transpose(output, [0, 3, 1, 2]) : output;
@@ -50,7 +66,7 @@ export function applyDepthwiseDilation(): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const channelsFirst = this.dataFormat === "channelsFirst";
     const [rows, columns] = channelsFirst ? [shape[2], shape[3]] : [shape[1], shape[2]];
-    const channels = (channelsFirst ? shape[1] : shape[3]);
+    const channels = channelsFirst ? shape[1] : shape[3];
     const outRows = outputLength(rows, this.kernelSize[0], this.padding, this.strides[0], this.dilationRate[0]);
     const outColumns = outputLength(columns, this.kernelSize[1], this.padding, this.strides[1], this.dilationRate[1]);
     const outChannels = channels === null ? null : channels * this.depthMultiplier;
@@ -59,7 +75,13 @@ export function applyDepthwiseDilation(): void {
 }
 
 /** Output length of a strided, dilated window along one axis, as Keras computes it. */
-function outputLength(length: number | null, kernel: number, padding: string, stride: number, dilation: number): number | null {
+function outputLength(
+  length: number | null,
+  kernel: number,
+  padding: string,
+  stride: number,
+  dilation: number,
+): number | null {
   if (length === null) return null;
   const span = kernel + (kernel - 1) * (dilation - 1);
   const covered = padding === "same" ? length : length - span + 1;

@@ -39,9 +39,27 @@ export type TrainingStepHandle = { readonly __nativeTrainingStep: unique symbol 
 
 /** Every function the library calls; a build from older sources lacks some. */
 const nativeFunctions: ReadonlyArray<keyof NativeBinding> = [
-  "setThreads", "threads", "implementation", "onednnVersion", "conv2d", "conv2dBackpropInput", "conv2dBackpropFilter",
-  "matMul", "maxPool", "maxPoolGradient", "batchNormTraining", "batchNormTrainingGradient", "batchNormInference",
-  "adamUpdate", "add", "biasAdd", "columnSums", "relu", "reluGradient", "createTrainingStep", "runTrainingStep",
+  "setThreads",
+  "threads",
+  "implementation",
+  "onednnVersion",
+  "conv2d",
+  "conv2dBackpropInput",
+  "conv2dBackpropFilter",
+  "matMul",
+  "maxPool",
+  "maxPoolGradient",
+  "batchNormTraining",
+  "batchNormTrainingGradient",
+  "batchNormInference",
+  "adamUpdate",
+  "add",
+  "biasAdd",
+  "columnSums",
+  "relu",
+  "reluGradient",
+  "createTrainingStep",
+  "runTrainingStep",
   "trainingStepProfile",
 ];
 
@@ -54,7 +72,11 @@ function packageRoot(): string {
   let directory = __dirname;
   for (;;) {
     const manifest = path.join(directory, "package.json");
-    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string }).name === "cnnlab") return directory;
+    if (
+      fs.existsSync(manifest) &&
+      (JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string }).name === "cnnlab"
+    )
+      return directory;
     const parent = path.dirname(directory);
     if (parent === directory) return path.resolve(__dirname, "../../../..");
     directory = parent;
@@ -69,8 +91,13 @@ export function loadNativeEngine(): NativeLoad {
   if (!fs.existsSync(addon)) {
     let why = "native engine not built (run `npm run lab` or `node scripts/setup.mjs` to build it)";
     try {
-      const status = JSON.parse(fs.readFileSync(path.join(folder, "status.json"), "utf8")) as { built?: boolean; why?: string; fix?: string };
-      if (status.built === false && status.why !== undefined) why = `native engine not built: ${status.why} (fix: ${status.fix})`;
+      const status = JSON.parse(fs.readFileSync(path.join(folder, "status.json"), "utf8")) as {
+        built?: boolean;
+        why?: string;
+        fix?: string;
+      };
+      if (status.built === false && status.why !== undefined)
+        why = `native engine not built: ${status.why} (fix: ${status.fix})`;
     } catch {
       // No status file: set-up has not run since the engine was added.
     }
@@ -80,12 +107,18 @@ export function loadNativeEngine(): NativeLoad {
   try {
     const binding = require(addon) as NativeBinding;
     const missing = nativeFunctions.filter((name) => typeof binding[name] !== "function");
-    loaded = missing.length === 0
-      ? { ok: true, binding }
-      : { ok: false, why: `the native engine in build/engine is older than the library (no ${missing.join(", ")}); run \`node scripts/setup.mjs\` to rebuild it` };
+    loaded =
+      missing.length === 0
+        ? { ok: true, binding }
+        : {
+            ok: false,
+            why: `the native engine in build/engine is older than the library (no ${missing.join(", ")}); run \`node scripts/setup.mjs\` to rebuild it`,
+          };
   } catch (error) {
     const message = String(error instanceof Error ? error.message : error).split("\n")[0];
-    const hint = /libdnnl/.test(message) ? " (oneDNN's shared library is missing: sudo apt-get install libdnnl-dev, or rerun set-up)" : " (rerun `node scripts/setup.mjs` to rebuild it)";
+    const hint = /libdnnl/.test(message)
+      ? " (oneDNN's shared library is missing: sudo apt-get install libdnnl-dev, or rerun set-up)"
+      : " (rerun `node scripts/setup.mjs` to rebuild it)";
     loaded = { ok: false, why: `native engine failed to load: ${message}${hint}` };
   }
   return loaded;

@@ -14,7 +14,10 @@ interface AdamState {
   incrementIterations(): void;
 }
 
-type ApplyGradients = (this: AdamState, gradients: tf.NamedTensorMap | Array<{ name: string; tensor: tf.Tensor }>) => void;
+type ApplyGradients = (
+  this: AdamState,
+  gradients: tf.NamedTensorMap | Array<{ name: string; tensor: tf.Tensor }>,
+) => void;
 
 let installed = false;
 
@@ -37,17 +40,32 @@ export function fuseAdamUpdates(): void {
         const value = tf.engine().registeredVariables[name];
         const gradient = Array.isArray(gradients) ? gradients[i].tensor : gradients[name];
         // Moments are made even for a variable without a gradient, as tfjs does, so their indices stay aligned.
-        this.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-        this.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        this.accumulatedFirstMoment[i] ??= {
+          originalName: `${name}/m`,
+          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+        };
+        this.accumulatedSecondMoment[i] ??= {
+          originalName: `${name}/v`,
+          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+        };
         if (gradient == null) return;
         const firstMoment = this.accumulatedFirstMoment[i]!.variable;
         const secondMoment = this.accumulatedSecondMoment[i]!.variable;
         if (value.dtype !== "float32" || gradient.dtype !== "float32") {
-          throw new Error(`Adam: variable ${name} is ${value.dtype} with a ${gradient.dtype} gradient; only float32 variables can be trained`);
+          throw new Error(
+            `Adam: variable ${name} is ${value.dtype} with a ${gradient.dtype} gradient; only float32 variables can be trained`,
+          );
         }
         const [newValue, newFirstMoment, newSecondMoment] = tf.engine().runKernel(
           AdamUpdate,
-          { value, firstMoment, secondMoment, gradient, accumulatedBeta1: this.accBeta1, accumulatedBeta2: this.accBeta2 },
+          {
+            value,
+            firstMoment,
+            secondMoment,
+            gradient,
+            accumulatedBeta1: this.accBeta1,
+            accumulatedBeta2: this.accBeta2,
+          },
           { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon },
         ) as tf.Tensor[];
         firstMoment.assign(newFirstMoment);

@@ -2,7 +2,16 @@ import * as tf from "@tensorflow/tfjs";
 import { windowArguments } from "../kernels/native/heap";
 
 /** Layer kinds and activation codes of training_step.h and kernels.h. */
-const Kind = { convolution: 1, maxPool: 2, averagePool: 3, batchNorm: 4, activation: 5, dropout: 6, flatten: 7, dense: 8 } as const;
+const Kind = {
+  convolution: 1,
+  maxPool: 2,
+  averagePool: 3,
+  batchNorm: 4,
+  activation: 5,
+  dropout: 6,
+  flatten: 7,
+  dense: 8,
+} as const;
 const activationCodes: Record<string, number> = { linear: 0, relu: 1, tanh: 2, sigmoid: 3, softmax: 4 };
 
 /** Numbers per layer in the spec (addon.cc's kLayerNumbers). */
@@ -33,11 +42,14 @@ function unsupported(layer: tf.layers.Layer, what: string): never {
 }
 
 function pair(value: unknown): [number, number] {
-  return Array.isArray(value) ? [value[0] as number, (value[1] ?? value[0]) as number] : [value as number, value as number];
+  return Array.isArray(value)
+    ? [value[0] as number, (value[1] ?? value[0]) as number]
+    : [value as number, value as number];
 }
 
 function imageShape(layer: tf.layers.Layer, shape: tf.Shape): [number, number, number] {
-  if (shape.length !== 4) unsupported(layer, `expects images [batch, height, width, channels], got rank ${shape.length}`);
+  if (shape.length !== 4)
+    unsupported(layer, `expects images [batch, height, width, channels], got rank ${shape.length}`);
   return [shape[1]!, shape[2]!, shape[3]!];
 }
 
@@ -51,13 +63,18 @@ function activationOf(layer: tf.layers.Layer, name: unknown): number {
 function weightsNamed(layer: tf.layers.Layer, names: string[]): tf.LayerVariable[] {
   return names.map((name, i) => {
     const weight = layer.weights[i];
-    if (weight === undefined || !weight.originalName.endsWith(name)) unsupported(layer, `unexpected weights (${name} missing)`);
+    if (weight === undefined || !weight.originalName.endsWith(name))
+      unsupported(layer, `unexpected weights (${name} missing)`);
     return weight;
   });
 }
 
 /** The 26 numbers of one layer; geometry from tfjs's own convolution and pooling arithmetic. */
-function describeLayer(layer: tf.layers.Layer, input: tf.Shape, output: tf.Shape): { numbers: number[]; weights: tf.LayerVariable[] } {
+function describeLayer(
+  layer: tf.layers.Layer,
+  input: tf.Shape,
+  output: tf.Shape,
+): { numbers: number[]; weights: tf.LayerVariable[] } {
   const config = layer.getConfig() as Config;
   const perImage = (shape: tf.Shape) => shape.slice(1).reduce((product: number, size) => product * size!, 1);
   const numbers = new Array<number>(LAYER_NUMBERS).fill(0);
@@ -65,14 +82,21 @@ function describeLayer(layer: tf.layers.Layer, input: tf.Shape, output: tf.Shape
   numbers[7] = perImage(output);
   const window = (info: tf.backend_util.Conv2DInfo) => numbers.splice(8, 18, ...windowArguments(info));
   const className = layer.getClassName();
-  if (config.dataFormat !== undefined && config.dataFormat !== "channelsLast") unsupported(layer, `dataFormat ${String(config.dataFormat)}`);
+  if (config.dataFormat !== undefined && config.dataFormat !== "channelsLast")
+    unsupported(layer, `dataFormat ${String(config.dataFormat)}`);
   switch (className) {
     case "Conv2D": {
       const [h, w, c] = imageShape(layer, input);
       const [kh, kw] = pair(config.kernelSize);
-      if (config.padding !== "same" && config.padding !== "valid") unsupported(layer, `padding ${String(config.padding)}`);
-      const info = tf.backend_util.computeConv2DInfo([1, h, w, c], [kh, kw, c, config.filters as number], pair(config.strides),
-        pair(config.dilationRate), config.padding as "same" | "valid");
+      if (config.padding !== "same" && config.padding !== "valid")
+        unsupported(layer, `padding ${String(config.padding)}`);
+      const info = tf.backend_util.computeConv2DInfo(
+        [1, h, w, c],
+        [kh, kw, c, config.filters as number],
+        pair(config.strides),
+        pair(config.dilationRate),
+        config.padding as "same" | "valid",
+      );
       window(info);
       numbers[0] = Kind.convolution;
       numbers[1] = activationOf(layer, config.activation);
@@ -83,7 +107,13 @@ function describeLayer(layer: tf.layers.Layer, input: tf.Shape, output: tf.Shape
     case "AveragePooling2D": {
       const [h, w, c] = imageShape(layer, input);
       const size = pair(config.poolSize);
-      const info = tf.backend_util.computePool2DInfo([1, h, w, c], size, pair(config.strides ?? size), 1, config.padding as "same" | "valid");
+      const info = tf.backend_util.computePool2DInfo(
+        [1, h, w, c],
+        size,
+        pair(config.strides ?? size),
+        1,
+        config.padding as "same" | "valid",
+      );
       window(info);
       numbers[0] = className === "MaxPooling2D" ? Kind.maxPool : Kind.averagePool;
       return { numbers, weights: [] };
@@ -131,7 +161,8 @@ function describeLayer(layer: tf.layers.Layer, input: tf.Shape, output: tf.Shape
 
 /** The layers of a model that is one chain from its input to its output, or why it is not. */
 function chainOf(model: tf.LayersModel): tf.layers.Layer[] {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new Unsupported("the model has several inputs or outputs");
+  if (model.inputs.length !== 1 || model.outputs.length !== 1)
+    throw new Unsupported("the model has several inputs or outputs");
   const layers = model.layers.filter((layer) => layer.getClassName() !== "InputLayer");
   let previous: tf.layers.Layer | undefined = model.layers.find((layer) => layer.getClassName() === "InputLayer");
   for (const layer of layers) {
@@ -143,7 +174,8 @@ function chainOf(model: tf.LayersModel): tf.layers.Layer[] {
     }
     previous = layer;
   }
-  if (layers.length === 0 || model.outputs[0] !== layers[layers.length - 1].output) throw new Unsupported("the model's output is not its last layer's");
+  if (layers.length === 0 || model.outputs[0] !== layers[layers.length - 1].output)
+    throw new Unsupported("the model's output is not its last layer's");
   return layers;
 }
 
@@ -180,8 +212,12 @@ export function planTrainingStep(model: tf.LayersModel, trained: tf.Variable[]):
     });
     const covered = new Set(parameters.filter((parameter) => parameter.trained).map((parameter) => parameter.variable));
     const stray = trained.find((variable) => !covered.has(variable));
-    if (stray !== undefined) throw new Unsupported(`variable ${stray.name} is trained but belongs to no layer of the chain`);
-    return { ok: true, plan: { spec: Float64Array.from(spec), parameters, layerNames: layers.map((layer) => layer.name) } };
+    if (stray !== undefined)
+      throw new Unsupported(`variable ${stray.name} is trained but belongs to no layer of the chain`);
+    return {
+      ok: true,
+      plan: { spec: Float64Array.from(spec), parameters, layerNames: layers.map((layer) => layer.name) },
+    };
   } catch (error) {
     if (error instanceof Unsupported) return { ok: false, why: error.message };
     throw error;

@@ -82,7 +82,8 @@ export class NativeTrainingStep {
     const binding = activeNativeBinding();
     if (binding === undefined) return { ok: false, why: "the native engine is not the active one" };
     const kind = optimizer.getClassName();
-    if (kind !== "Adam" && kind !== "SGD") return { ok: false, why: `the ${kind} optimiser has no native update (Adam and SGD do)` };
+    if (kind !== "Adam" && kind !== "SGD")
+      return { ok: false, why: `the ${kind} optimiser has no native update (Adam and SGD do)` };
     const planned = planTrainingStep(model, trained);
     if (!planned.ok) return planned;
     const plan = planned.plan;
@@ -123,7 +124,11 @@ export class NativeTrainingStep {
     const steps = numbers[2 * count + 1];
     const per = (ms: number) => (steps > 0 ? ms / steps : 0);
     return {
-      layers: this.plan.layerNames.map((name, i) => ({ name, forwardMs: per(numbers[i]), backwardMs: per(numbers[count + i]) })),
+      layers: this.plan.layerNames.map((name, i) => ({
+        name,
+        forwardMs: per(numbers[i]),
+        backwardMs: per(numbers[count + i]),
+      })),
       updateMs: per(numbers[2 * count]),
       steps,
     };
@@ -132,8 +137,10 @@ export class NativeTrainingStep {
   private call(images: tf.Tensor, labels: tf.Tensor | undefined, statisticsMomentum: number): void {
     const batch = images.shape[0];
     if (images.size !== batch * this.inputSize || (labels !== undefined && labels.size !== batch * this.classes)) {
-      throw new Error(`training step: a batch of ${batch} needs ${batch * this.inputSize} image values and ` +
-        `${batch * this.classes} label values, got ${images.size} and ${labels?.size ?? 0}`);
+      throw new Error(
+        `training step: a batch of ${batch} needs ${batch * this.inputSize} image values and ` +
+          `${batch * this.classes} label values, got ${images.size} and ${labels?.size ?? 0}`,
+      );
     }
     const heap = new WasmHeap(tf.backend());
     // Written in place below: a variable sharing its memory with another tensor (a clone kept for early stopping)
@@ -148,22 +155,43 @@ export class NativeTrainingStep {
 
     const args = this.arguments;
     const learningRate = (this.optimizer as unknown as OptimizerCounter).learningRate;
-    args.set([batch, heap.offset(images), heap.offset(labels), this.adam ? 1 : 0, learningRate,
-      this.adam?.beta1 ?? 0, this.adam?.beta2 ?? 0, this.adam?.epsilon ?? 0,
-      this.adam ? heap.offset(this.adam.accBeta1) : -1, this.adam ? heap.offset(this.adam.accBeta2) : -1,
-      statisticsMomentum, this.plan.parameters.length]);
+    args.set([
+      batch,
+      heap.offset(images),
+      heap.offset(labels),
+      this.adam ? 1 : 0,
+      learningRate,
+      this.adam?.beta1 ?? 0,
+      this.adam?.beta2 ?? 0,
+      this.adam?.epsilon ?? 0,
+      this.adam ? heap.offset(this.adam.accBeta1) : -1,
+      this.adam ? heap.offset(this.adam.accBeta2) : -1,
+      statisticsMomentum,
+      this.plan.parameters.length,
+    ]);
     this.plan.parameters.forEach((parameter, i) => {
       const moments = this.moments[i];
-      args.set([heap.offset(parameter.variable), moments ? heap.offset(moments[0]) : -1, moments ? heap.offset(moments[1]) : -1,
-        parameter.variable.size, parameter.trained ? 1 : 0], 12 + 5 * i);
+      args.set(
+        [
+          heap.offset(parameter.variable),
+          moments ? heap.offset(moments[0]) : -1,
+          moments ? heap.offset(moments[1]) : -1,
+          parameter.variable.size,
+          parameter.trained ? 1 : 0,
+        ],
+        12 + 5 * i,
+      );
     });
     this.binding.runTrainingStep(this.handle, heap.heap(), args, this.result);
   }
 }
 
 /** Adam's moments of `variable`, made as tfjs makes them when this optimiser has not stepped yet. */
-function momentsOf(adam: AdamState, trained: tf.Variable[], variable: tf.Variable):
-  { ok: true; moments: [tf.Variable, tf.Variable] } | { ok: false; why: string } {
+function momentsOf(
+  adam: AdamState,
+  trained: tf.Variable[],
+  variable: tf.Variable,
+): { ok: true; moments: [tf.Variable, tf.Variable] } | { ok: false; why: string } {
   const index = trained.indexOf(variable);
   const slots = [adam.accumulatedFirstMoment, adam.accumulatedSecondMoment] as const;
   const moments = slots.map((list, which) => {
@@ -172,7 +200,10 @@ function momentsOf(adam: AdamState, trained: tf.Variable[], variable: tf.Variabl
     return list[index]!.originalName === name ? list[index]!.variable : undefined;
   });
   if (moments[0] === undefined || moments[1] === undefined) {
-    return { ok: false, why: `the optimiser's state at position ${index} belongs to another variable than ${variable.name}` };
+    return {
+      ok: false,
+      why: `the optimiser's state at position ${index} belongs to another variable than ${variable.name}`,
+    };
   }
   return { ok: true, moments: [moments[0], moments[1]] };
 }

@@ -65,7 +65,12 @@ export function figureHtml(figure: PlotlyMimeData, options: FigureHtmlOptions): 
 }
 
 /** A whole HTML page for one figure with plotly.js inside, for files opened outside a notebook. */
-export function standaloneFigurePage(figure: PlotlyMimeData, plotlySource: string, height: number, title: string): string {
+export function standaloneFigurePage(
+  figure: PlotlyMimeData,
+  plotlySource: string,
+  height: number,
+  title: string,
+): string {
   const escapedTitle = title.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   return (
     `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${escapedTitle}</title></head><body>\n` +

@@ -20,7 +20,9 @@ function pointCount(trace: Record<string, unknown>): number {
 export function figureText(figure: PlotlyMimeData): string {
   const layout = figure.layout;
   const title = titleText(layout.title);
-  const lines = [`Figure${title ? ` "${title}"` : ""}: ${figure.data.length} trace${figure.data.length === 1 ? "" : "s"}`];
+  const lines = [
+    `Figure${title ? ` "${title}"` : ""}: ${figure.data.length} trace${figure.data.length === 1 ? "" : "s"}`,
+  ];
   const axes: string[] = [];
   for (const [key, value] of Object.entries(layout)) {
     if (/^[xy]axis\d*$/.test(key) && value !== null && typeof value === "object") {

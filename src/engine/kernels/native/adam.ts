@@ -16,11 +16,23 @@ export function adamUpdateNativeConfig(binding: Binding): KernelConfig {
     const { value, firstMoment, secondMoment, gradient } = inputs;
     const heap = new WasmHeap(args.backend);
     const outputs = [heap.allocate([...value.shape]), heap.allocate([...value.shape]), heap.allocate([...value.shape])];
-    binding.adamUpdate(heap.heap(), packArguments([
-      tf.util.sizeFromShape(value.shape), heap.offset(value), heap.offset(firstMoment), heap.offset(secondMoment), heap.offset(gradient),
-      attrs.learningRate, attrs.beta1, attrs.beta2, attrs.epsilon, heap.offset(inputs.accumulatedBeta1), heap.offset(inputs.accumulatedBeta2),
-      ...outputs.map((output) => heap.offset(output)),
-    ]));
+    binding.adamUpdate(
+      heap.heap(),
+      packArguments([
+        tf.util.sizeFromShape(value.shape),
+        heap.offset(value),
+        heap.offset(firstMoment),
+        heap.offset(secondMoment),
+        heap.offset(gradient),
+        attrs.learningRate,
+        attrs.beta1,
+        attrs.beta2,
+        attrs.epsilon,
+        heap.offset(inputs.accumulatedBeta1),
+        heap.offset(inputs.accumulatedBeta2),
+        ...outputs.map((output) => heap.offset(output)),
+      ]),
+    );
     return outputs;
   };
   return { kernelName: AdamUpdate, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc };

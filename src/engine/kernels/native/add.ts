@@ -5,8 +5,12 @@ import { Binding, packArguments, Present, WasmHeap } from "./heap";
 /** True when `bias` holds one value per channel of `x`'s last axis (shape [c], or [1, ..., 1, c]). */
 function isChannelBias(x: TensorInfo, bias: TensorInfo): boolean {
   const channels = x.shape[x.shape.length - 1];
-  return bias.shape.length <= x.shape.length && bias.shape[bias.shape.length - 1] === channels &&
-    bias.shape.slice(0, -1).every((size) => size === 1) && tf.util.sizeFromShape(x.shape) > channels;
+  return (
+    bias.shape.length <= x.shape.length &&
+    bias.shape[bias.shape.length - 1] === channels &&
+    bias.shape.slice(0, -1).every((size) => size === 1) &&
+    tf.util.sizeFromShape(x.shape) > channels
+  );
 }
 
 /**
@@ -21,14 +25,26 @@ export function addNativeConfig(binding: Binding, stock: KernelConfig): KernelCo
     const heap = new WasmHeap(args.backend);
     if (tf.util.arraysEqual(a.shape, b.shape)) {
       const y = heap.allocate([...a.shape]);
-      binding.add(heap.heap(), packArguments([tf.util.sizeFromShape(a.shape), heap.offset(a), heap.offset(b), heap.offset(y)]));
+      binding.add(
+        heap.heap(),
+        packArguments([tf.util.sizeFromShape(a.shape), heap.offset(a), heap.offset(b), heap.offset(y)]),
+      );
       return y;
     }
     const [x, bias] = isChannelBias(a, b) ? [a, b] : isChannelBias(b, a) ? [b, a] : [undefined, undefined];
     if (x === undefined || bias === undefined) return stock.kernelFunc(args) as TensorInfo;
     const channels = x.shape[x.shape.length - 1];
     const y = heap.allocate([...x.shape]);
-    binding.biasAdd(heap.heap(), packArguments([tf.util.sizeFromShape(x.shape) / channels, channels, heap.offset(x), heap.offset(bias), heap.offset(y)]));
+    binding.biasAdd(
+      heap.heap(),
+      packArguments([
+        tf.util.sizeFromShape(x.shape) / channels,
+        channels,
+        heap.offset(x),
+        heap.offset(bias),
+        heap.offset(y),
+      ]),
+    );
     return y;
   };
   return { kernelName: tf.Add, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc };

@@ -1,5 +1,13 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { BatchMatMulAttrs, BatchMatMulInputs, KernelConfig, KernelFunc, TensorInfo, _FusedMatMulAttrs, _FusedMatMulInputs } from "@tensorflow/tfjs-core";
+import type {
+  BatchMatMulAttrs,
+  BatchMatMulInputs,
+  KernelConfig,
+  KernelFunc,
+  TensorInfo,
+  _FusedMatMulAttrs,
+  _FusedMatMulInputs,
+} from "@tensorflow/tfjs-core";
 import { activationCode, Binding, packArguments, WasmHeap, Present } from "./heap";
 
 type KernelArguments = Parameters<KernelFunc>[0];
@@ -33,13 +41,36 @@ function productShape(a: TensorInfo, b: TensorInfo, transposeA: boolean, transpo
   return { batchA, batchB, m, n, k, outputShape: [...lead, m, n] };
 }
 
-function multiply(binding: Binding, args: KernelArguments, a: TensorInfo, b: TensorInfo, bias: TensorInfo | undefined, activation: number, product: Product, transposeA: boolean, transposeB: boolean): TensorInfo {
+function multiply(
+  binding: Binding,
+  args: KernelArguments,
+  a: TensorInfo,
+  b: TensorInfo,
+  bias: TensorInfo | undefined,
+  activation: number,
+  product: Product,
+  transposeA: boolean,
+  transposeB: boolean,
+): TensorInfo {
   const heap = new WasmHeap(args.backend);
   const c = heap.allocate(product.outputShape);
-  binding.matMul(heap.heap(), packArguments([
-    heap.offset(a), heap.offset(b), heap.offset(bias), heap.offset(c), activation,
-    product.batchA, product.batchB, product.m, product.n, product.k, transposeA ? 1 : 0, transposeB ? 1 : 0,
-  ]));
+  binding.matMul(
+    heap.heap(),
+    packArguments([
+      heap.offset(a),
+      heap.offset(b),
+      heap.offset(bias),
+      heap.offset(c),
+      activation,
+      product.batchA,
+      product.batchB,
+      product.m,
+      product.n,
+      product.k,
+      transposeA ? 1 : 0,
+      transposeB ? 1 : 0,
+    ]),
+  );
   return c;
 }
 
@@ -65,9 +96,21 @@ export function fusedMatMulNativeConfig(binding: Binding, stock: KernelConfig): 
     const attrs = args.attrs as unknown as _FusedMatMulAttrs;
     const activation = activationCode(attrs.activation);
     const product = productShape(a, b, attrs.transposeA, attrs.transposeB);
-    const biasFits = bias === undefined || ((bias as TensorInfo).dtype === "float32" && tf.util.sizeFromShape((bias as TensorInfo).shape) === product?.n);
+    const biasFits =
+      bias === undefined ||
+      ((bias as TensorInfo).dtype === "float32" && tf.util.sizeFromShape((bias as TensorInfo).shape) === product?.n);
     if (product === undefined || activation === undefined || !biasFits) return stock.kernelFunc(args) as TensorInfo;
-    return multiply(binding, args, a, b, bias as TensorInfo | undefined, activation, product, attrs.transposeA, attrs.transposeB);
+    return multiply(
+      binding,
+      args,
+      a,
+      b,
+      bias as TensorInfo | undefined,
+      activation,
+      product,
+      attrs.transposeA,
+      attrs.transposeB,
+    );
   };
   return { kernelName: tf._FusedMatMul, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc };
 }

@@ -1,5 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { FusedBatchNormAttrs, FusedBatchNormInputs, KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
+import type {
+  FusedBatchNormAttrs,
+  FusedBatchNormInputs,
+  KernelConfig,
+  KernelFunc,
+  TensorInfo,
+} from "@tensorflow/tfjs-core";
 import { Binding, packArguments, WasmHeap, Present } from "./heap";
 
 /**
@@ -26,9 +32,20 @@ export function batchNormTrainingNativeConfig(binding: Binding): KernelConfig {
     const y = heap.allocate([...x.shape]);
     const mean = heap.allocate([channels]);
     const variance = heap.allocate([channels]);
-    binding.batchNormTraining(heap.heap(), packArguments([
-      rows, channels, heap.offset(x), heap.offset(scale), heap.offset(offset), epsilon, heap.offset(y), heap.offset(mean), heap.offset(variance),
-    ]));
+    binding.batchNormTraining(
+      heap.heap(),
+      packArguments([
+        rows,
+        channels,
+        heap.offset(x),
+        heap.offset(scale),
+        heap.offset(offset),
+        epsilon,
+        heap.offset(y),
+        heap.offset(mean),
+        heap.offset(variance),
+      ]),
+    );
     return [y, mean, variance];
   };
   return { kernelName: BatchNormTraining, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc };
@@ -43,13 +60,29 @@ export function batchNormTrainingGradientNativeConfig(binding: Binding): KernelC
     const dx = heap.allocate([...x.shape]);
     const dScale = heap.allocate([channels]);
     const dOffset = heap.allocate([channels]);
-    binding.batchNormTrainingGradient(heap.heap(), packArguments([
-      rows, channels, heap.offset(dy), heap.offset(x), heap.offset(scale), heap.offset(mean), heap.offset(variance), epsilon,
-      heap.offset(dx), heap.offset(dScale), heap.offset(dOffset),
-    ]));
+    binding.batchNormTrainingGradient(
+      heap.heap(),
+      packArguments([
+        rows,
+        channels,
+        heap.offset(dy),
+        heap.offset(x),
+        heap.offset(scale),
+        heap.offset(mean),
+        heap.offset(variance),
+        epsilon,
+        heap.offset(dx),
+        heap.offset(dScale),
+        heap.offset(dOffset),
+      ]),
+    );
     return [dx, dScale, dOffset];
   };
-  return { kernelName: BatchNormTrainingGradient, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc };
+  return {
+    kernelName: BatchNormTrainingGradient,
+    backendName: "wasm",
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+  };
 }
 
 /**
@@ -58,17 +91,33 @@ export function batchNormTrainingGradientNativeConfig(binding: Binding): KernelC
  */
 export function fusedBatchNormNativeConfig(binding: Binding, stock: KernelConfig): KernelConfig {
   const kernelFunc = (args: Parameters<KernelFunc>[0]): TensorInfo => {
-    const { x, mean, variance, offset, scale } = args.inputs as unknown as Present<Pick<FusedBatchNormInputs, "x" | "mean" | "variance">> & Pick<FusedBatchNormInputs, "offset" | "scale">;
+    const { x, mean, variance, offset, scale } = args.inputs as unknown as Present<
+      Pick<FusedBatchNormInputs, "x" | "mean" | "variance">
+    > &
+      Pick<FusedBatchNormInputs, "offset" | "scale">;
     const { varianceEpsilon } = args.attrs as unknown as FusedBatchNormAttrs;
     const channels = x.shape[x.shape.length - 1];
-    const perChannel = (info: TensorInfo | undefined): boolean => info === undefined || (info.dtype === "float32" && tf.util.sizeFromShape(info.shape) === channels);
-    if (x.dtype !== "float32" || x.shape.length < 2 || ![mean, variance, offset, scale].every(perChannel)) return stock.kernelFunc(args) as TensorInfo;
+    const perChannel = (info: TensorInfo | undefined): boolean =>
+      info === undefined || (info.dtype === "float32" && tf.util.sizeFromShape(info.shape) === channels);
+    if (x.dtype !== "float32" || x.shape.length < 2 || ![mean, variance, offset, scale].every(perChannel))
+      return stock.kernelFunc(args) as TensorInfo;
     const [rows] = rowsAndChannels(x);
     const heap = new WasmHeap(args.backend);
     const y = heap.allocate([...x.shape]);
-    binding.batchNormInference(heap.heap(), packArguments([
-      rows, channels, heap.offset(x), heap.offset(mean), heap.offset(variance), heap.offset(scale as TensorInfo | undefined), heap.offset(offset as TensorInfo | undefined), varianceEpsilon, heap.offset(y),
-    ]));
+    binding.batchNormInference(
+      heap.heap(),
+      packArguments([
+        rows,
+        channels,
+        heap.offset(x),
+        heap.offset(mean),
+        heap.offset(variance),
+        heap.offset(scale as TensorInfo | undefined),
+        heap.offset(offset as TensorInfo | undefined),
+        varianceEpsilon,
+        heap.offset(y),
+      ]),
+    );
     return y;
   };
   return { kernelName: tf.FusedBatchNorm, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc };

@@ -1,5 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { Conv2DBackpropFilterAttrs, Conv2DBackpropFilterInputs, KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
+import type {
+  Conv2DBackpropFilterAttrs,
+  Conv2DBackpropFilterInputs,
+  KernelConfig,
+  KernelFunc,
+  TensorInfo,
+} from "@tensorflow/tfjs-core";
 import { takesDilations } from "../dilationAware";
 import { Binding, packArguments, WasmHeap, windowArguments, Present } from "./heap";
 
@@ -19,8 +25,15 @@ export function conv2dBackpropFilterNativeConfig(binding: Binding, fallback: Ker
     );
     const heap = new WasmHeap(args.backend);
     const dFilter = heap.allocate([...attrs.filterShape]);
-    binding.conv2dBackpropFilter(heap.heap(), packArguments([heap.offset(x), heap.offset(dy), heap.offset(dFilter), ...windowArguments(info)]));
+    binding.conv2dBackpropFilter(
+      heap.heap(),
+      packArguments([heap.offset(x), heap.offset(dy), heap.offset(dFilter), ...windowArguments(info)]),
+    );
     return dFilter;
   };
-  return takesDilations({ kernelName: tf.Conv2DBackpropFilter, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc });
+  return takesDilations({
+    kernelName: tf.Conv2DBackpropFilter,
+    backendName: "wasm",
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+  });
 }

@@ -1,5 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { Conv2DBackpropInputAttrs, Conv2DBackpropInputInputs, KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
+import type {
+  Conv2DBackpropInputAttrs,
+  Conv2DBackpropInputInputs,
+  KernelConfig,
+  KernelFunc,
+  TensorInfo,
+} from "@tensorflow/tfjs-core";
 import { takesDilations } from "../dilationAware";
 import { Binding, packArguments, WasmHeap, windowArguments, Present } from "./heap";
 
@@ -19,8 +25,15 @@ export function conv2dBackpropInputNativeConfig(binding: Binding, fallback: Kern
     );
     const heap = new WasmHeap(args.backend);
     const dx = heap.allocate([...attrs.inputShape]);
-    binding.conv2dBackpropInput(heap.heap(), packArguments([heap.offset(dy), heap.offset(filter), heap.offset(dx), ...windowArguments(info)]));
+    binding.conv2dBackpropInput(
+      heap.heap(),
+      packArguments([heap.offset(dy), heap.offset(filter), heap.offset(dx), ...windowArguments(info)]),
+    );
     return dx;
   };
-  return takesDilations({ kernelName: tf.Conv2DBackpropInput, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc });
+  return takesDilations({
+    kernelName: tf.Conv2DBackpropInput,
+    backendName: "wasm",
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+  });
 }

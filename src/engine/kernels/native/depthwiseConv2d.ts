@@ -1,5 +1,13 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { DepthwiseConv2dNativeAttrs, DepthwiseConv2dNativeInputs, FusedDepthwiseConv2DAttrs, FusedDepthwiseConv2DInputs, KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
+import type {
+  DepthwiseConv2dNativeAttrs,
+  DepthwiseConv2dNativeInputs,
+  FusedDepthwiseConv2DAttrs,
+  FusedDepthwiseConv2DInputs,
+  KernelConfig,
+  KernelFunc,
+  TensorInfo,
+} from "@tensorflow/tfjs-core";
 import { convolve, KernelArguments } from "./conv2d";
 import { activationCode, Binding, Present } from "./heap";
 
@@ -25,7 +33,8 @@ export function fusedDepthwiseConv2dNativeConfig(binding: Binding, stock: Kernel
     const activation = activationCode(attrs.activation);
     const outChannels = filter.shape[2] * filter.shape[3];
     const biasFits = bias === undefined || tf.util.sizeFromShape((bias as TensorInfo).shape) === outChannels;
-    if (attrs.dataFormat === "NCHW" || activation === undefined || !biasFits || x.dtype !== "float32") return stock.kernelFunc(args) as TensorInfo;
+    if (attrs.dataFormat === "NCHW" || activation === undefined || !biasFits || x.dtype !== "float32")
+      return stock.kernelFunc(args) as TensorInfo;
     return convolve(binding, args, x, filter, bias as TensorInfo | undefined, activation, true);
   };
   return { kernelName: tf.FusedDepthwiseConv2D, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc };

@@ -51,12 +51,23 @@ export function packArguments(values: number[]): Float64Array {
  */
 export function windowArguments(info: tf.backend_util.Conv2DInfo, depthwise = false): number[] {
   return [
-    info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-    info.outHeight, info.outWidth, info.outChannels,
-    info.filterHeight, info.filterWidth,
-    info.strideHeight, info.strideWidth,
-    info.dilationHeight, info.dilationWidth,
-    info.padInfo.top, info.padInfo.bottom, info.padInfo.left, info.padInfo.right,
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.bottom,
+    info.padInfo.left,
+    info.padInfo.right,
     depthwise ? info.inChannels : 1,
   ];
 }

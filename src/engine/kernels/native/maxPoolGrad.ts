@@ -10,7 +10,10 @@ export function maxPoolGradNativeConfig(binding: Binding): KernelConfig {
     const info = poolGeometry(input.shape, args.attrs as unknown as PoolGradAttributes);
     const heap = new WasmHeap(args.backend);
     const dx = heap.allocate([...input.shape]);
-    binding.maxPoolGradient(heap.heap(), packArguments([heap.offset(dy), heap.offset(input), heap.offset(dx), ...windowArguments(info)]));
+    binding.maxPoolGradient(
+      heap.heap(),
+      packArguments([heap.offset(dy), heap.offset(input), heap.offset(dx), ...windowArguments(info)]),
+    );
     return dx;
   };
   return { kernelName: tf.MaxPoolGrad, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc };

@@ -24,7 +24,10 @@ export function reluGradientNativeConfig(binding: Binding): KernelConfig {
     const { dy, x } = args.inputs as { dy: TensorInfo; x: TensorInfo };
     const heap = new WasmHeap(args.backend);
     const dx = heap.allocate([...x.shape]);
-    binding.reluGradient(heap.heap(), packArguments([tf.util.sizeFromShape(x.shape), heap.offset(dy), heap.offset(x), heap.offset(dx)]));
+    binding.reluGradient(
+      heap.heap(),
+      packArguments([tf.util.sizeFromShape(x.shape), heap.offset(dy), heap.offset(x), heap.offset(dx)]),
+    );
     return dx;
   };
   return { kernelName: ReluGradient, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc };

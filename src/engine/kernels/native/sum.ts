@@ -17,7 +17,10 @@ export function sumNativeConfig(binding: Binding, stock: KernelConfig): KernelCo
     const channels = x.shape[rank - 1];
     const heap = new WasmHeap(args.backend);
     const sums = heap.allocate(keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels]);
-    binding.columnSums(heap.heap(), packArguments([tf.util.sizeFromShape(x.shape) / channels, channels, heap.offset(x), heap.offset(sums)]));
+    binding.columnSums(
+      heap.heap(),
+      packArguments([tf.util.sizeFromShape(x.shape) / channels, channels, heap.offset(x), heap.offset(sums)]),
+    );
     return sums;
   };
   return { kernelName: tf.Sum, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc };

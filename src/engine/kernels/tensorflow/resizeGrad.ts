@@ -12,14 +12,19 @@ interface TensorflowBackend {
  * own kernels pass only align-corners, so the gradient of a resize with `halfPixelCenters: true` is that of a
  * different resize. Everything else goes to the stock kernel.
  */
-export function resizeGradTensorflowConfig(kernelName: typeof tf.ResizeBilinearGrad | typeof tf.ResizeNearestNeighborGrad, stock: KernelConfig): KernelConfig {
+export function resizeGradTensorflowConfig(
+  kernelName: typeof tf.ResizeBilinearGrad | typeof tf.ResizeNearestNeighborGrad,
+  stock: KernelConfig,
+): KernelConfig {
   const kernelFunc = (args: Parameters<KernelFunc>[0]): TensorInfo => {
     const attrs = args.attrs as unknown as ResizeBilinearGradAttrs;
     if (!attrs.halfPixelCenters) return stock.kernelFunc(args) as TensorInfo;
     const { images, dy } = args.inputs as { images: TensorInfo; dy: TensorInfo };
     const backend = args.backend as unknown as TensorflowBackend;
     // Loaded only here: this kernel is registered only once tfjs-node has loaded.
-    const { createTensorsTypeOpAttr } = require("@tensorflow/tfjs-node/dist/nodejs_kernel_backend") as { createTensorsTypeOpAttr(name: string, dtype: string): object };
+    const { createTensorsTypeOpAttr } = require("@tensorflow/tfjs-node/dist/nodejs_kernel_backend") as {
+      createTensorsTypeOpAttr(name: string, dtype: string): object;
+    };
     const opAttrs = [
       createTensorsTypeOpAttr("T", images.dtype),
       { name: "align_corners", type: backend.binding.TF_ATTR_BOOL, value: attrs.alignCorners },
