@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
 import * as path from "path";
+import { writeFileAtomically } from "../files";
 import * as zlib from "zlib";
 
 /**
@@ -33,14 +34,8 @@ export async function downloadVerified(url: string, target: string, sha256: stri
         `cache; try again later or copy the file into ${path.dirname(target)} yourself`,
     );
   }
-  const partial = `${target}.${process.pid}.partial`;
-  fs.writeFileSync(partial, bytes, { flag: "wx" });
-  try {
-    // link() fails if another process created the file meanwhile: still no silent overwrite.
-    fs.linkSync(partial, target);
-  } finally {
-    fs.unlinkSync(partial);
-  }
+  // Exclusive: if another process created the file meanwhile the write fails; still no silent overwrite.
+  writeFileAtomically(target, bytes, { exclusive: true });
 }
 
 /** SHA-256 (hex) of a file's payload: gzipped data is hashed after inflating it. */

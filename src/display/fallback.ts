@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { writeFileAtomically } from "../files";
 import * as os from "os";
 import * as path from "path";
 import { inspect } from "util";
@@ -46,12 +47,12 @@ function writeBundle(value: unknown, bundle: MimeBundle, id: string): void {
   }
   if (typeof png === "string") {
     const file = path.join(directory, `${id}.png`);
-    fs.writeFileSync(file, Buffer.from(png, "base64"));
+    writeFileAtomically(file, Buffer.from(png, "base64"));
     lines.push(`(picture written to ${file})`);
   } else if (typeof html === "string" && bundle["application/vnd.plotly.v1+json"] !== undefined) {
     // Tables read fine as text; a chart does not, so only charts get a page on disk.
     const file = path.join(directory, `${id}.html`);
-    fs.writeFileSync(file, html);
+    writeFileAtomically(file, html);
     lines.push(`(page written to ${file})`);
   }
   console.log(lines.join("\n"));

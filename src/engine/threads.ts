@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { writeFileAtomically } from "../files";
 import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs-core";
@@ -60,7 +61,7 @@ export function prepareWasmThreads(
         // The factory's source was cut out of tfjs's rollup bundle, where Node's modules have generated names.
         const bundledModules =
           'var require$$0 = require("fs"), require$$1 = require("path"), require$$3 = require("perf_hooks"), require$$4 = require("os"), commonjsGlobal = globalThis;\n';
-        fs.writeFileSync(factoryPath, bundledModules + text);
+        writeFileAtomically(factoryPath, bundledModules + text);
       }
     }
     return blob;
@@ -73,7 +74,7 @@ export function prepareWasmThreads(
       return originalCreateObjectURL(object);
     const workerPath = path.join(folder, "tfjs-backend-wasm-threaded-simd.worker.js");
     if (!fs.existsSync(workerPath))
-      fs.writeFileSync(workerPath, text.replace(workerImport, `importScripts(${JSON.stringify(factoryPath)});`));
+      writeFileAtomically(workerPath, text.replace(workerImport, `importScripts(${JSON.stringify(factoryPath)});`));
     return workerPath;
   };
 

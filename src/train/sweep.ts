@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { writeFileAtomically } from "../files";
 import * as tf from "@tensorflow/tfjs";
 import { DatasetSplit } from "../data";
 import { backendReady } from "../engine";
@@ -140,7 +141,8 @@ export async function sweep(
         trainAccuracy: trained.accuracy,
         testAccuracy: test.accuracy,
       });
-      if (options.file) fs.writeFileSync(options.file, JSON.stringify(rows, null, 1));
+      // Atomically: a sweep killed while it saves keeps every earlier run on disk.
+      if (options.file) writeFileAtomically(options.file, JSON.stringify(rows, null, 1));
     } catch (error) {
       if ((error as Error).name === "KeyboardInterrupt") return new SweepResult(rows, true);
       throw error;
