@@ -233,6 +233,26 @@ export class ImageDataset {
     }
   }
 
+  /**
+   * The first `n` examples as float tensors, `{ xs, ys, labels, indices }`: the quick way to look at a few images or
+   * push them through a model. The caller owns the tensors (dispose them, or work inside `tf.tidy`).
+   *
+   * @example
+   * ```ts
+   * const { xs, labels } = digits.train.take(16);   // xs: [16, 28, 28, 1]
+   * ```
+   */
+  take(n: number): Batch {
+    if (!Number.isInteger(n) || n <= 0)
+      throw new RangeError(`${this.name}: take(n) needs a positive integer, got ${n}`);
+    if (n > this.count) {
+      throw new RangeError(
+        `${this.name} has ${this.count} examples, fewer than take(${n}) asks for; take(${this.count}) takes them all`,
+      );
+    }
+    return this.makeBatch(Int32Array.from({ length: n }, (_, i) => i));
+  }
+
   /** Float tensors for the given examples (all by default); for evaluation of small sets. */
   tensors(indices?: Int32Array): Batch {
     return this.makeBatch(indices ?? Int32Array.from({ length: this.count }, (_, i) => i));

@@ -27,6 +27,20 @@ describe("data: ImageDataset", () => {
     tf.dispose([standard.xs, standard.ys]);
   });
 
+  it("take(n) gives the first n images and labels as tensors, and says why for a bad n", () => {
+    const data = tiny(10).subset(10, 4);
+    const batch = data.take(3);
+    assert.deepEqual(batch.xs.shape, [3, 2, 2, 1]);
+    for (let i = 0; i < 3; i++) {
+      assert.ok(Math.abs(batch.xs.dataSync()[i * 4] - data.imageBytes(i)[0] / 255) < 1e-6, `pixel of image ${i}`);
+      assert.equal(batch.labels[i], data.label(i));
+    }
+    tf.dispose([batch.xs, batch.ys]);
+    assert.throws(() => data.take(0), /take\(n\) needs a positive integer, got 0/);
+    assert.throws(() => data.take(2.5), /needs a positive integer, got 2.5/);
+    assert.throws(() => data.take(11), /has 10 examples, fewer than take\(11\) asks for; take\(10\) takes them all/);
+  });
+
   it("shuffles the same way for the same seed and covers every example once", () => {
     const data = tiny(10);
     const order = (seed: number) =>

@@ -110,10 +110,10 @@ def test_interrupt_train_completes_the_cell_and_keeps_its_result(kernel):
     setup = execute(
         kc,
         'import * as tf from "@tensorflow/tfjs";\n'
-        'import { train, syntheticShapes, SHAPE_KINDS } from "cnnlab";\n'
+        'import { train, syntheticShapes } from "cnnlab";\n'
         "const shapes = syntheticShapes({ count: 256, size: 16 });\n"
         "const net = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [16, 16, 1] }),\n"
-        "  tf.layers.dense({ units: SHAPE_KINDS.length, activation: 'softmax' })] });",
+        "  tf.layers.dense({ units: shapes.classes, activation: 'softmax' })] });",
         timeout=120,
     )
     assert setup.status == "ok", setup.reply["content"]

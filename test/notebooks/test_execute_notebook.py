@@ -33,10 +33,11 @@ def test_reports_cells_printed_lines_and_training_progress(lesson_dir: Path) -> 
         nbformat.v4.new_code_cell('console.log("hello from the lesson")'),
         nbformat.v4.new_code_cell(
             'import * as tf from "@tensorflow/tfjs";\n'
-            'import { train, syntheticShapes, SHAPE_KINDS } from "cnnlab";\n'
+            'import { train, syntheticShapes } from "cnnlab";\n'
+            "const shapes = syntheticShapes({ count: 200, size: 16 });\n"
             "const net = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [16, 16, 1] }),\n"
-            "  tf.layers.dense({ units: SHAPE_KINDS.length, activation: 'softmax' })] });\n"
-            "await train(net, syntheticShapes({ count: 200, size: 16 }), { epochs: 2, batchSize: 20, fast: false });"
+            "  tf.layers.dense({ units: shapes.classes, activation: 'softmax' })] });\n"
+            "await train(net, shapes, { epochs: 2, batchSize: 20, fast: false });"
         ),
     ]
     source = lesson_dir / "tiny.ipynb"
