@@ -25,7 +25,16 @@ export type { Displayable } from "./contract";
 export { mnist, fashionMnist, syntheticShapes, ImageDataset, SeededRandom } from "./data";
 
 // Models: the lessons' networks, their summaries and the layers tfjs lacks.
-export { lenet5, cnn, summary, layerGeometry, groupNormalization, instanceNormalization } from "./models";
+export {
+  lenet5,
+  cnn,
+  summary,
+  layerGeometry,
+  groupNormalization,
+  instanceNormalization,
+  saveModel,
+  loadModel,
+} from "./models";
 export type { CnnOptions } from "./models";
 
 // Plots: plotly figures.

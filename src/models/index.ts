@@ -11,6 +11,8 @@ export { GroupNormalization, InstanceNormalization, groupNormalization, instance
 export type { GroupNormalizationArgs } from "./normalization";
 export { ConnectionTableConv2D, Subsampling, LENET_C3_TABLE } from "./lenetLayers";
 export { summary, ModelSummary } from "./summary";
+export { saveModel, loadModel } from "./saveModel";
+export type { SaveModelOptions, SavedModel } from "./saveModel";
 export type { MemoryEstimate } from "./summary";
 export { layerGeometry } from "./geometry";
 export type { LayerGeometry, PerAxis } from "./geometry";

@@ -62,7 +62,8 @@ export class ConnectionTableConv2D extends tf.layers.Layer {
     this.table = args.table.map((row) => [...row]);
     this.kernelSize = args.kernelSize;
     this.activationName = args.activation ?? "tanh";
-    this.seed = args.seed;
+    // A saved config holds null for "no seed".
+    this.seed = args.seed ?? undefined;
   }
 
   /** Number of output channels. */
