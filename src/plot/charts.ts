@@ -78,6 +78,8 @@ export interface ScatterSeries {
   labels?: string[];
   /** Group (class) per point: one colour per group, e.g. the digit of each embedded image. */
   groups?: (string | number)[];
+  /** The series' colour (CSS), e.g. to match another chart. */
+  color?: string;
 }
 
 /**
@@ -107,7 +109,15 @@ export function scatterPlot(points: ScatterSeries | ScatterSeries[], options: Pl
       }
     }
     if (series.groups === undefined) {
-      traces.push({ type: "scatter", mode: "markers", x, y, name: series.name ?? `series ${i}`, text: series.labels });
+      traces.push({
+        type: "scatter",
+        mode: "markers",
+        x,
+        y,
+        name: series.name ?? `series ${i}`,
+        text: series.labels,
+        ...(series.color !== undefined ? { marker: { color: series.color } } : {}),
+      });
       return;
     }
     const groups = series.groups;

@@ -32,7 +32,8 @@ function titleOf(layout: Partial<Layout>): string | undefined {
 }
 
 /**
- * Puts several figures side by side in one figure, each with its own axes and its title above it.
+ * Puts several figures side by side in one figure, each with its own axes and its title above it. Series with the
+ * same name in several figures are one series: one colour (unless they set their own) and one legend entry.
  *
  * @example
  * ```ts
@@ -58,11 +59,13 @@ export function subplots(figures: Figure[], options: SubplotsOptions = {}): Figu
     shapes: [] as unknown[],
   };
   if (options.title) layout.title = { text: options.title };
+  const names: string[] = [];
   figures.forEach((figure, index) => {
     const suffix = axisSuffix(index);
     for (const trace of figure.data) {
       // Several heatmaps would stack their colour bars on top of each other; values stay in the hover text.
       const copy: Record<string, unknown> = { ...trace, xaxis: `x${suffix}`, yaxis: `y${suffix}` };
+      if (typeof trace.name === "string" && copy.type !== "heatmap") sameSeries(copy, trace.name, names);
       if (copy.type === "heatmap" && count > 1) {
         copy.showscale = false;
         delete copy.colorbar;
@@ -99,4 +102,38 @@ export function subplots(figures: Figure[], options: SubplotsOptions = {}): Figu
     }
   });
   return new Figure(data, layout as Partial<Layout>);
+}
+
+/** plotly's own colour sequence, so a series keeps the colour it would have had alone. */
+const SERIES_COLORS = [
+  "#1f77b4",
+  "#ff7f0e",
+  "#2ca02c",
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
+];
+
+/** Ties a trace to the earlier ones of its name: their colour, their legend group, no second legend entry. */
+function sameSeries(trace: Record<string, unknown>, name: string, names: string[]): void {
+  let index = names.indexOf(name);
+  const first = index < 0;
+  if (first) index = names.push(name) - 1;
+  trace.legendgroup = name;
+  trace.showlegend = first;
+  const color = SERIES_COLORS[index % SERIES_COLORS.length];
+  const mode = String(trace.mode ?? "lines+markers");
+  // Colour only the parts the trace draws: plotly flags a marker colour on a lines-only trace as unused.
+  const parts =
+    trace.type === "scatter" ? (["marker", "line"] as const).filter((part) => mode.includes(part)) : ["marker"];
+  const own = parts.find((part) => (trace[part] as Record<string, unknown> | undefined)?.color !== undefined);
+  const shared = own ? (trace[own] as Record<string, unknown>).color : color;
+  for (const part of parts) {
+    const style = (trace[part] as Record<string, unknown> | undefined) ?? {};
+    if (style.color === undefined) trace[part] = { ...style, color: shared };
+  }
 }

@@ -23,13 +23,13 @@ function plotlyOf(figure: Figure): PlotlyMimeData {
 
 describe("plot: figures", () => {
   // Renderers are checked on cpu; the engine the other suites chose is given back afterwards.
-  let previous: string;
+  let previous: string | undefined;
   before(async () => {
     previous = tf.getBackend();
     await tf.setBackend("cpu");
   });
   after(async () => {
-    await tf.setBackend(previous);
+    if (previous !== undefined) await tf.setBackend(previous);
   });
 
   it("bundles a figure as plotly JSON, an HTML fallback with the figure data, and a text description", () => {
@@ -199,6 +199,38 @@ describe("plot: figures", () => {
     assert.ok(shapes.length === 2 && shapes.every((s) => s.xref === "x2"), "the diagonal outline moved with its plot");
     assert.ok((json.layout.annotations as { text: string }[]).some((a) => a.text.includes("loss")));
     assert.throws(() => subplots([]), /non-empty array of figures/);
+  });
+
+  it("labels log axes with powers of ten, not SI prefixes (a loss of 1e-9 is not '1n')", () => {
+    const figure = linePlot([1, 1e-3, 1e-9], { logY: true, logX: true });
+    const layout = figure.layout as Record<string, Record<string, unknown>>;
+    for (const axis of [layout.xaxis, layout.yaxis]) {
+      assert.equal(axis.type, "log");
+      assert.equal(axis.exponentformat, "power");
+    }
+    assert.equal((linePlot([1, 2]).layout as Record<string, Record<string, unknown>>).yaxis.type, undefined);
+  });
+
+  it("gives a series of the same name one colour and one legend entry across subplots", () => {
+    const family = (x: number) => [
+      { x: [x], y: [0.9], name: "deeper" },
+      { x: [x], y: [0.8], name: "wider", color: "#000000" },
+    ];
+    const figure = subplots([scatterPlot(family(1), { logX: true }), scatterPlot(family(2))]);
+    const traces = figure.data as Array<Record<string, unknown> & { marker: { color: string } }>;
+    assert.deepEqual(
+      traces.map((trace) => trace.name),
+      ["deeper", "wider", "deeper", "wider"],
+    );
+    assert.deepEqual(
+      traces.map((trace) => trace.showlegend),
+      [true, true, false, false],
+    );
+    assert.deepEqual(
+      traces.map((trace) => trace.marker.color),
+      ["#1f77b4", "#000000", "#1f77b4", "#000000"],
+    );
+    assert.equal((figure.layout as Record<string, Record<string, unknown>>).xaxis.type, "log");
   });
 
   it("gives clear errors for input a plot cannot use", () => {

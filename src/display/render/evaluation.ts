@@ -1,4 +1,4 @@
-import { escapeHtml, sideBySideHtml } from "./html";
+import { escapeHtml, sideBySideHtml, tableTitleHtml } from "./html";
 
 /** An evaluation's headline over its per-class chart and its confusion matrix, side by side where they fit. */
 export function evaluationHtml(headline: string, perClassChart: string, confusionMatrix: string): string {
@@ -61,8 +61,8 @@ export function confusionMatrixHtml(counts: number[][], classNames: readonly str
     })
     .join("");
   return (
+    tableTitleHtml(title) +
     `<table style="border-collapse:collapse;font-family:DejaVu Sans, sans-serif">` +
-    `<caption style="font-weight:bold;text-align:left">${escapeHtml(title)}</caption>` +
     `<thead><tr><th style="${cell}">true \\ predicted</th>${head}</tr></thead><tbody>${rows}</tbody></table>`
   );
 }

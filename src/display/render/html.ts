@@ -23,3 +23,11 @@ export function captionedPicturesHtml(pictures: Array<{ caption: string; png: st
     )
     .join("");
 }
+
+/**
+ * A table's title as a line above it. Not a `<caption>`: a caption is as wide as its table, so a narrow table broke
+ * its title into one word per line.
+ */
+export function tableTitleHtml(title: string): string {
+  return `<div style="font-weight:bold;padding:2px 0;font-size:12px">${escapeHtml(title)}</div>`;
+}

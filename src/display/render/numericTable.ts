@@ -1,4 +1,4 @@
-import { escapeHtml } from "./html";
+import { escapeHtml, tableTitleHtml } from "./html";
 
 /** A rectangle of cells: top-left row and column, and its size. */
 export interface CellWindow {
@@ -43,12 +43,8 @@ const TABLE_STYLE =
 /** The matrix as an HTML table; highlighted cells get a yellow background and a bold outline. */
 export function numericTableHtml(content: NumericTableContent): string {
   const { rows, columns, values, digits, highlight } = content;
-  const parts = [`<table style="${TABLE_STYLE}">`];
-  if (content.title) {
-    parts.push(
-      `<caption style="font-weight:bold;text-align:left;padding:2px 0">${escapeHtml(content.title)}</caption>`,
-    );
-  }
+  const parts = content.title ? [tableTitleHtml(content.title)] : [];
+  parts.push(`<table style="${TABLE_STYLE}">`);
   parts.push("<tbody>");
   for (let r = 0; r < rows; r++) {
     parts.push("<tr>");

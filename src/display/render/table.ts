@@ -1,4 +1,4 @@
-import { escapeHtml } from "./html";
+import { escapeHtml, tableTitleHtml } from "./html";
 import { formatNumber } from "./statistics";
 
 /** A table ready to render: header texts and cell texts (already formatted), numeric cells right-aligned. */
@@ -32,12 +32,8 @@ const HEADER_STYLE = `${CELL_STYLE};background:#f3f3f3;font-weight:bold`;
 
 /** An HTML table; every text is escaped. */
 export function tableHtml(content: TableContent): string {
-  const parts = [`<table style="${TABLE_STYLE}">`];
-  if (content.title) {
-    parts.push(
-      `<caption style="font-weight:bold;text-align:left;padding:2px 0">${escapeHtml(content.title)}</caption>`,
-    );
-  }
+  const parts = content.title ? [tableTitleHtml(content.title)] : [];
+  parts.push(`<table style="${TABLE_STYLE}">`);
   if (content.columns) {
     parts.push("<thead><tr>");
     content.columns.forEach((column, i) => {
