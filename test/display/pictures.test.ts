@@ -21,6 +21,19 @@ describe("display: pictures of tensors", () => {
     await tf.setBackend(previous);
   });
 
+  it("shows a long title whole, on as many lines as it needs above the picture", async () => {
+    const title = "one output channel: red edges minus blue edges, summed over the three input channels of the photo";
+    const rendered = show(tf.ones([8, 8]), { title }).picture!.render();
+    const image = await decodePng(rendered.png);
+    const top = rendered.tiles[0].y;
+    const inkRows = Array.from({ length: top }, (_, y) => y).filter((y) =>
+      Array.from({ length: image.width }, (_, x) => image.rgb(x, y)).some(([r]) => r < 128),
+    );
+    const bands = inkRows.filter((y, i) => i === 0 || y !== inkRows[i - 1] + 1).length;
+    assert.ok(bands >= 2, `the title took ${bands} line(s) in a ${image.width}-pixel-wide picture`);
+    assert.ok(image.width <= 400, `the picture widened to ${image.width} pixels instead of wrapping`);
+  });
+
   it("draws a heatmap's maximum in the map's top colour, at the maximum's position", async () => {
     const values = Array.from({ length: 4 * 5 }, (_, i) => (i % 7) / 10);
     values[2 * 5 + 3] = 9; // row 2, column 3

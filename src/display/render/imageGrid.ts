@@ -57,6 +57,9 @@ const COLORBAR_WIDTH = 14;
 const COLORBAR_TEXT_WIDTH = 64;
 const COLORBAR_MIN_HEIGHT = 80;
 const FONT = "DejaVu Sans, Liberation Sans, sans-serif";
+const TITLE_FONT = `bold 13px ${FONT}`;
+const TITLE_LINE_HEIGHT = 16;
+const TITLE_MIN_WIDTH = 360;
 
 /**
  * Draws tiles in a grid into a PNG: pure data in, bytes out. Tiles of one grid share a size (the largest tile's);
@@ -70,13 +73,19 @@ export function renderImageGrid(tiles: readonly GridTile[], layout: GridLayout):
   const cellHeight = Math.max(1, ...tiles.map((t) => t.raster.height)) * scale;
   const hasLabels = tiles.some((t) => t.label !== undefined && t.label !== "");
   const rowHeight = cellHeight + (hasLabels ? LABEL_HEIGHT : 0);
-  const titleHeight = layout.title ? TITLE_HEIGHT : 0;
   const gridWidth = columns * cellWidth + (columns - 1) * GAP;
   const gridHeight = rows * rowHeight + (rows - 1) * GAP;
   const colorbarSpace = layout.colorbar ? GAP * 2 + COLORBAR_WIDTH + COLORBAR_TEXT_WIDTH : 0;
   const colorbarHeight = layout.colorbar ? Math.max(COLORBAR_MIN_HEIGHT, Math.min(gridHeight, 240)) : 0;
   const noteHeight = layout.note ? NOTE_HEIGHT : 0;
-  const width = Math.max(MARGIN * 2 + gridWidth + colorbarSpace, layout.title ? 160 : 0);
+  // A title is shown whole: as wide as the picture, at least TITLE_MIN_WIDTH, wrapped onto more lines where longer.
+  const contentWidth = MARGIN * 2 + gridWidth + colorbarSpace;
+  const measure = createCanvas(1, 1).getContext("2d");
+  measure.font = TITLE_FONT;
+  const titleWidth = layout.title ? Math.ceil(measure.measureText(layout.title).width) + 2 * MARGIN : 0;
+  const width = Math.max(contentWidth, Math.min(titleWidth, Math.max(contentWidth, TITLE_MIN_WIDTH)));
+  const titleLines = layout.title ? wrapText(measure, layout.title, width - 2 * MARGIN) : [];
+  const titleHeight = titleLines.length === 0 ? 0 : TITLE_HEIGHT + (titleLines.length - 1) * TITLE_LINE_HEIGHT;
   const height = MARGIN * 2 + titleHeight + Math.max(gridHeight, colorbarHeight) + noteHeight;
 
   const canvas = createCanvas(width, height);
@@ -108,8 +117,10 @@ export function renderImageGrid(tiles: readonly GridTile[], layout: GridLayout):
   context.textBaseline = "middle";
   if (layout.title) {
     context.fillStyle = "#222";
-    context.font = `bold 13px ${FONT}`;
-    context.fillText(fit(context, layout.title, width - 2 * MARGIN), MARGIN, MARGIN + TITLE_HEIGHT / 2 - 2);
+    context.font = TITLE_FONT;
+    titleLines.forEach((line, i) =>
+      context.fillText(line, MARGIN, MARGIN + TITLE_HEIGHT / 2 - 2 + i * TITLE_LINE_HEIGHT),
+    );
   }
   if (hasLabels) {
     context.font = `11px ${FONT}`;
@@ -234,6 +245,21 @@ function drawColorbarText(
     const y = box.y + Math.round((high / (high - low)) * (box.height - 1));
     context.fillText("0", x, y);
   }
+}
+
+/** `text` broken at spaces into lines of at most `maxWidth` pixels (a word longer than that gets a line of its own). */
+function wrapText(context: CanvasRenderingContext2D, text: string, maxWidth: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter((part) => part !== "")) {
+    const candidate = line === "" ? word : `${line} ${word}`;
+    if (line !== "" && context.measureText(candidate).width > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else line = candidate;
+  }
+  if (line !== "") lines.push(line);
+  return lines;
 }
 
 /** `text` shortened with an ellipsis to fit `maxWidth` pixels. */
