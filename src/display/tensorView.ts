@@ -85,7 +85,9 @@ export function show(tensor: Tensor, options: ShowOptions = {}): TensorView {
 /** The view the notebook shows when a tensor is a cell's value: never throws, falls back to text. */
 export function tensorViewForDisplay(tensor: Tensor): TensorView | string {
   try {
-    return new TensorView(readTensor(tensor, "show"), {}, false);
+    // A cell's value has no caption of its own: the picture says what it is, as the text summary does.
+    const title = `${tensor.dtype} tensor [${tensor.shape.join(", ")}]`;
+    return new TensorView(readTensor(tensor, "show"), { title }, false);
   } catch (error) {
     return `Tensor [${tensor.shape?.join(",")}] ${tensor.dtype}: ${(error as Error).message}`;
   }

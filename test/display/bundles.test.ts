@@ -6,6 +6,7 @@ import * as layers from "@tensorflow/tfjs-layers";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../../src/contract";
 import { display, numericTable, registerModelDisplay, show, table } from "../../src/display";
 import { installFakeHost } from "./fakeHost";
+import { decodePng } from "./pixels";
 
 function bundleOf(value: unknown): MimeBundle {
   return (value as { [JUPYTER_DISPLAY](): MimeBundle })[JUPYTER_DISPLAY]();
@@ -37,6 +38,19 @@ describe("display: mimebundles", () => {
     assert.match(text, /NaN 1 {2}Inf 0/);
     assert.match(text, /\[\[ {2}1, {3}2\],\n \[ {2}3, NaN\]\]/);
     assert.ok(Buffer.from(bundle["image/png"]!, "base64").subarray(1, 4).equals(Buffer.from("PNG")));
+  });
+
+  it("titles a tensor shown as a cell's value with its dtype and shape, in the picture itself", async () => {
+    const tensor = tf.ones([6, 6]);
+    const asValue = await decodePng(bundleOf(tensor)["image/png"]!);
+    const untitled = await decodePng(show(tensor).picture!.render().png);
+    assert.ok(asValue.height > untitled.height, "the picture has a title line above it");
+    const titled = await decodePng(show(tensor, { title: "float32 tensor [6, 6]" }).picture!.render().png);
+    assert.deepStrictEqual([asValue.width, asValue.height], [titled.width, titled.height]);
+    for (let y = 0; y < asValue.height; y += 3) {
+      for (let x = 0; x < asValue.width; x += 3)
+        assert.deepStrictEqual(asValue.rgb(x, y), titled.rgb(x, y), `pixel ${x},${y}`);
+    }
   });
 
   for (const shape of [[1000, 1000], [1_000_000], [100, 100, 100], [10, 100, 100, 10], [1000, 32, 32, 1]]) {
