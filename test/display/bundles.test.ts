@@ -132,6 +132,15 @@ describe("display: mimebundles", () => {
     registerModelDisplay(undefined);
   }
 
+  it("writes counts in a table with thousands separators, as the model summary does", () => {
+    const result = table([{ parameters: 60850, "test accuracy": 0.99123, epochs: 15 }]);
+    const html = bundleOf(result)["text/html"]!;
+    assert.match(html, />60,850</);
+    assert.match(html, />0\.9912</);
+    assert.match(html, />15</);
+    assert.match(String(result), /60,850/);
+  });
+
   it("escapes HTML in tables and aligns their text", () => {
     const result = table(
       [

@@ -58,6 +58,11 @@ export function statistics(values: ArrayLike<number>): Statistics {
   };
 }
 
+/** A count as people write it, with thousands separators: 60,850. The model summary and every table use it. */
+export function formatCount(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}
+
 /** A short, readable number: 4 significant digits, no trailing zeros, exponent only for very large/small values. */
 export function formatNumber(value: number, digits = 4): string {
   if (Number.isNaN(value)) return "NaN";

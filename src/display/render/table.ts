@@ -1,5 +1,5 @@
 import { escapeHtml, tableTitleHtml } from "./html";
-import { formatNumber } from "./statistics";
+import { formatCount, formatNumber } from "./statistics";
 
 /** A table ready to render: header texts and cell texts (already formatted), numeric cells right-aligned. */
 export interface TableContent {
@@ -14,7 +14,8 @@ export interface TableContent {
 /** The text of one cell: numbers shortened, arrays (shapes) in brackets, null as "None"-free empty text. */
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "number") return formatNumber(value);
+  if (typeof value === "number")
+    return Number.isInteger(value) && Math.abs(value) < 1e15 ? formatCount(value) : formatNumber(value);
   if (typeof value === "string") return value;
   if (typeof value === "bigint" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return "[" + value.map((v) => (v === null ? "null" : cellText(v))).join(",") + "]";
