@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { AdamUpdate } from "../kernels/native/adam";
 
-/** The parts of tfjs's AdamOptimizer that its update reads and writes. */
-interface AdamState {
+/** The parts of tfjs's AdamOptimizer that its update (and the native training step) reads and writes. */
+export interface AdamState {
   learningRate: number;
   beta1: number;
   beta2: number;

@@ -2,25 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import { activeNativeBinding } from "../backend";
 import { WasmHeap } from "../kernels/native/heap";
 import type { NativeBinding, TrainingStepHandle } from "../native/binding";
+import type { AdamState } from "../optimizers/adam";
 import { planTrainingStep, type TrainingStepPlan } from "./plan";
-
-/** One of tfjs's optimiser slots: a moment of one variable. */
-interface Slot {
-  originalName: string;
-  variable: tf.Variable;
-}
-
-/** The parts of tfjs's AdamOptimizer the step reads and advances (the same state tfjs's own update uses). */
-interface AdamState {
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-  accumulatedFirstMoment: Array<Slot | undefined>;
-  accumulatedSecondMoment: Array<Slot | undefined>;
-}
 
 interface OptimizerCounter {
   learningRate: number;
