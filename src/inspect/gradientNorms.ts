@@ -71,10 +71,7 @@ export async function gradientNorms(
   batch: Pick<Batch, "xs" | "ys"> | ImageDataset,
 ): Promise<GradientNorms> {
   await backendReady();
-  const data =
-    batch instanceof ImageDataset
-      ? batch.tensors(Int32Array.from({ length: Math.min(64, batch.count) }, (_, i) => i))
-      : batch;
+  const data = batch instanceof ImageDataset ? batch.take(Math.min(64, batch.count)) : batch;
   const frozen = model.weights.filter((w) => !w.trainable);
   const saved = frozen.map((w) => tf.clone(w.read()));
   try {

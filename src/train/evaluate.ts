@@ -70,16 +70,27 @@ export class Evaluation {
     return this.probabilities.subarray(i * classes, (i + 1) * classes);
   }
 
-  /** The k most probable classes of example i, most probable first. */
-  topK(i: number, k = 3): { classIndex: number; className: string; probability: number }[] {
-    const row = this.row(i);
+  /**
+   * The `count` most probable classes of one example, most probable first: `topClassesOf(0)` is the model's top-3
+   * for example 0.
+   *
+   * @param example - index of the example in the evaluated dataset.
+   * @param count - how many classes (default 3).
+   */
+  topClassesOf(example: number, count = 3): { classIndex: number; className: string; probability: number }[] {
+    if (!Number.isInteger(example) || example < 0 || example >= this.labels.length) {
+      throw new RangeError(
+        `topClassesOf(${example}): the example index must be an integer in 0..${this.labels.length - 1}`,
+      );
+    }
+    const row = this.row(example);
     return Array.from(row, (probability, classIndex) => ({
       classIndex,
       probability,
       className: this.classNames[classIndex],
     }))
       .sort((a, b) => b.probability - a.probability)
-      .slice(0, k);
+      .slice(0, count);
   }
 
   /** Indices of the misclassified examples, most confident mistakes first. */
@@ -101,7 +112,7 @@ export class Evaluation {
       indices.map((i) => ({
         index: i,
         trueClass: this.classNames[this.labels[i]],
-        top: this.topK(i),
+        top: this.topClassesOf(i),
       })),
       this.misclassifiedIndices().length,
     );

@@ -10,10 +10,13 @@ import { evaluate } from "./evaluate";
 import { train, TrainOptions } from "./train";
 import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 
-/** One finished configuration of a sweep. */
-export interface SweepRow {
+/**
+ * One finished configuration of a sweep. `Config` is the type of the configurations given to {@link sweep}, so
+ * `row.config.depth` has the type the configuration gave it.
+ */
+export interface SweepRow<Config extends object = Record<string, unknown>> {
   /** The configuration, as given. */
-  config: Record<string, unknown>;
+  config: Config;
   /** Stable key of the configuration (sorted JSON); rows with a known key are skipped on resume. */
   key: string;
   parameters: number;
@@ -30,11 +33,14 @@ export interface SweepRow {
 }
 
 /** Options of {@link sweep}. */
-export interface SweepOptions extends Omit<TrainOptions, "validation" | "onEpochEnd"> {
-  /** Builds a model from a configuration (default {@link cnn}). */
-  build?: (config: Record<string, unknown>) => tf.LayersModel;
+export interface SweepOptions<Config extends object = Record<string, unknown>> extends Omit<
+  TrainOptions,
+  "validation" | "onEpochEnd"
+> {
+  /** Builds a model from a configuration (default {@link cnn}, given the configuration as its options). */
+  build?: (config: Config) => tf.LayersModel;
   /** Rows already done (e.g. the `rows` of an earlier interrupted sweep): their configurations are skipped. */
-  results?: SweepRow[];
+  results?: SweepRow<Config>[];
   /** A JSON file that holds the rows: read at the start (if it exists), rewritten after each configuration. */
   file?: string;
 }
@@ -43,19 +49,20 @@ export interface SweepOptions extends Omit<TrainOptions, "validation" | "onEpoch
  * The rows of a sweep; displays as a table and two charts (test accuracy against parameters, and against seconds
  * per epoch). `interrupted` tells whether configurations are missing.
  */
-export class SweepResult {
+export class SweepResult<Config extends object = Record<string, unknown>> {
   constructor(
-    readonly rows: SweepRow[],
+    readonly rows: SweepRow<Config>[],
     readonly interrupted: boolean,
   ) {}
 
   private content() {
-    const keys = Array.from(new Set(this.rows.flatMap((r) => Object.keys(r.config))));
+    const configs = this.rows.map((r) => r.config as Record<string, unknown>);
+    const keys = Array.from(new Set(configs.flatMap((config) => Object.keys(config))));
     return {
       title: `sweep: ${this.rows.length} configuration${this.rows.length === 1 ? "" : "s"}${this.interrupted ? " (interrupted)" : ""}`,
       columns: [...keys, "parameters", "MACs", "s/epoch", "train acc", "test acc"],
-      rows: this.rows.map((r) => [
-        ...keys.map((k) => (r.config[k] === undefined ? "" : String(r.config[k]))),
+      rows: this.rows.map((r, i) => [
+        ...keys.map((k) => (configs[i][k] === undefined ? "" : String(configs[i][k]))),
         r.parameters.toLocaleString("en-US"),
         r.macs.toLocaleString("en-US"),
         r.secondsPerEpoch.toFixed(1),
@@ -71,7 +78,8 @@ export class SweepResult {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    const points = (x: (r: SweepRow) => number) => this.rows.map((r) => [x(r), r.testAccuracy] as [number, number]);
+    const points = (x: (r: SweepRow<Config>) => number) =>
+      this.rows.map((r) => [x(r), r.testAccuracy] as [number, number]);
     const charts = sideBySideHtml([
       lineChartSvg([{ name: "test", color: "#1f77b4", markers: true, points: sorted(points((r) => r.parameters)) }], {
         title: "test accuracy vs parameters",
@@ -98,22 +106,22 @@ export class SweepResult {
  * const result = await sweep(configs, data, { epochs: 2, file: "sweep.json" });
  * ```
  */
-export async function sweep(
-  configs: Record<string, unknown>[],
+export async function sweep<Config extends object>(
+  configs: Config[],
   data: DatasetSplit,
-  options: SweepOptions = {},
-): Promise<SweepResult> {
+  options: SweepOptions<Config> = {},
+): Promise<SweepResult<Config>> {
   await backendReady();
-  const rows: SweepRow[] = [...(options.results ?? [])];
+  const rows: SweepRow<Config>[] = [...(options.results ?? [])];
   if (options.file && fs.existsSync(options.file)) {
-    const saved = JSON.parse(fs.readFileSync(options.file, "utf8")) as SweepRow[];
+    const saved = JSON.parse(fs.readFileSync(options.file, "utf8")) as SweepRow<Config>[];
     if (!Array.isArray(saved))
       throw new Error(`sweep: ${options.file} does not hold a JSON array of rows; move it away`);
     for (const row of saved) if (!rows.some((r) => r.key === row.key)) rows.push(row);
   }
   const build =
     options.build ??
-    ((config: Record<string, unknown>) =>
+    ((config: Config) =>
       cnn({
         inputShape: data.train.shape,
         classes: data.train.classes,
@@ -155,12 +163,8 @@ export async function sweep(
 }
 
 /** The key that identifies a configuration: JSON with sorted keys. */
-export function configKey(config: Record<string, unknown>): string {
-  return JSON.stringify(
-    Object.keys(config)
-      .sort()
-      .map((k) => [k, config[k]]),
-  );
+export function configKey(config: object): string {
+  return JSON.stringify(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function sorted(points: [number, number][]): [number, number][] {

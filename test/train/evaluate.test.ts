@@ -24,7 +24,11 @@ describe("train: evaluation and sweeps", () => {
       [0, 2],
     ]);
     assert.deepEqual(result.misclassifiedIndices(), [1]);
-    assert.equal(result.topK(1, 2)[0].className, "dog");
+    assert.deepEqual(
+      result.topClassesOf(1, 2).map((guess) => guess.className),
+      ["dog", "cat"],
+    );
+    assert.throws(() => result.topClassesOf(4), /topClassesOf\(4\): the example index must be an integer in 0\.\.3/);
     assert.match(result.confusionMatrix().toString(), /cat\s+1\s+1/);
     const wrong = result.misclassified();
     assert.equal(wrong.count, 1);
@@ -58,7 +62,8 @@ describe("train: evaluation and sweeps", () => {
       classNames: [] as string[],
     };
     let built = 0;
-    const build = (config: Record<string, unknown>) => {
+    // The build function and the rows see the configurations' own type, so no cast is needed to read them.
+    const build = (config: { depth: number; width: number }) => {
       built++;
       return cnn({ inputShape: [16, 16, 1], classes: 5, seed: 1, ...config });
     };
@@ -81,10 +86,8 @@ describe("train: evaluation and sweeps", () => {
       { epochs: 1, quiet: true, fast: false, file, build, seed: 1 },
     );
     assert.equal(built, 2, "the configuration already in the file was not trained again");
-    assert.deepEqual(
-      second.rows.map((r) => r.config.depth),
-      [1, 2],
-    );
+    const depths: number[] = second.rows.map((r) => r.config.depth);
+    assert.deepEqual(depths, [1, 2]);
     assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).length, 2);
     assert.match(second.toString(), /test acc/);
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
