@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { TableContent, tableHtml, tableText } from "../display";
+import { formatCount, TableContent, tableHtml, tableText } from "../display";
 import { LayerGeometry, layerGeometry } from "./geometry";
 import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 
@@ -61,12 +61,12 @@ export class ModelSummary {
       l.name,
       l.className,
       `[${l.outputShape.join(",")}]`,
-      group(l.parameters),
-      group(l.macs),
+      formatCount(l.parameters),
+      formatCount(l.macs),
       axes(l.receptiveField),
       axes(l.jump),
     ]);
-    rows.push(["total", "", "", group(this.totalParameters), group(this.totalMacs), "", ""]);
+    rows.push(["total", "", "", formatCount(this.totalParameters), formatCount(this.totalMacs), "", ""]);
     const nonTrainable = this.totalParameters - this.trainableParameters;
     return {
       title: `Model "${this.name}", input [${this.inputShape.join(",")}]`,
@@ -74,9 +74,9 @@ export class ModelSummary {
       rows,
       numeric: [false, false, false, true, true, true, true],
       note: [
-        `Parameters: ${group(this.totalParameters)} (trainable ${group(this.trainableParameters)}` +
-          `${nonTrainable ? `, non-trainable ${group(nonTrainable)}` : ""}), ${bytes(this.memory.parameters)}.`,
-        `Forward pass: ${group(this.totalMacs)} multiply-accumulates per image (${((2 * this.totalMacs) / 1e6).toFixed(2)} MFLOP).`,
+        `Parameters: ${formatCount(this.totalParameters)} (trainable ${formatCount(this.trainableParameters)}` +
+          `${nonTrainable ? `, non-trainable ${formatCount(nonTrainable)}` : ""}), ${bytes(this.memory.parameters)}.`,
+        `Forward pass: ${formatCount(this.totalMacs)} multiply-accumulates per image (${((2 * this.totalMacs) / 1e6).toFixed(2)} MFLOP).`,
         `Memory (float32 estimate): activations ${bytes(this.memory.activationsPerImage)} per image; ` +
           `training with Adam at batch 64 ≈ ${bytes(this.memory.training(64))}.`,
         "Receptive field: input pixels one output unit sees; jump: input pixels between neighbouring units.",
@@ -118,10 +118,6 @@ export function summary(model: tf.LayersModel): ModelSummary {
     input.shape.slice(1).map((d) => d ?? 0),
     layerGeometry(model),
   );
-}
-
-function group(n: number): string {
-  return Math.round(n).toLocaleString("en-US");
 }
 
 function axes(pair: [number, number]): string {

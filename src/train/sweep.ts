@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { DatasetSplit } from "../data";
 import { backendReady } from "../engine";
 import { kernelHost } from "../contract";
-import { lineChartSvg, sideBySideHtml, tableHtml, tableText } from "../display";
+import { formatCount, lineChartSvg, sideBySideHtml, tableHtml, tableText } from "../display";
 import { cnn, CnnOptions, summary } from "../models";
 import { evaluate } from "./evaluate";
 import { train, TrainOptions } from "./train";
@@ -56,8 +56,8 @@ export class SweepResult {
       columns: [...keys, "parameters", "MACs", "s/epoch", "train acc", "test acc"],
       rows: this.rows.map((r) => [
         ...keys.map((k) => (r.config[k] === undefined ? "" : String(r.config[k]))),
-        r.parameters.toLocaleString("en-US"),
-        r.macs.toLocaleString("en-US"),
+        formatCount(r.parameters),
+        formatCount(r.macs),
         r.secondsPerEpoch.toFixed(1),
         r.trainAccuracy.toFixed(4),
         r.testAccuracy.toFixed(4),

@@ -164,6 +164,13 @@ describe("display: mimebundles", () => {
     );
   });
 
+  it("groups the thousands of integers in a table as a model summary does, shapes and fractions aside", () => {
+    const result = table([{ model: "LeNet-5", parameters: 60850, MACs: 416520, loss: 0.1234, shape: [null, 1024] }]);
+    const html = bundleOf(result)["text/html"]!;
+    for (const cell of ["60,850", "416,520", "0.1234", "[null,1024]"]) assert.ok(html.includes(`>${cell}<`), cell);
+    assert.match(String(result), /60,850 +416,520 +0\.1234/);
+  });
+
   it("marks a highlighted window in a numeric table, in HTML and in text", () => {
     const input = tf.tensor2d([
       [1, 2, 3, 4],

@@ -58,6 +58,14 @@ export function statistics(values: ArrayLike<number>): Statistics {
   };
 }
 
+/**
+ * An integer with its thousands grouped, "60,850": parameter counts, multiply-adds, image counts. The one grouping
+ * every table and summary uses, so the same count reads the same everywhere.
+ */
+export function formatCount(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}
+
 /** A short, readable number: 4 significant digits, no trailing zeros, exponent only for very large/small values. */
 export function formatNumber(value: number, digits = 4): string {
   if (Number.isNaN(value)) return "NaN";
