@@ -45,7 +45,9 @@ describe("display: mimebundles", () => {
     const asValue = await decodePng(bundleOf(tensor)["image/png"]!);
     const untitled = await decodePng(show(tensor).picture!.render().png);
     assert.ok(asValue.height > untitled.height, "the picture has a title line above it");
-    const titled = await decodePng(show(tensor, { title: "float32 tensor [6, 6]" }).picture!.render().png);
+    const titled = await decodePng(
+      show(tensor, { title: "float32 tensor [6, 6], every value 1" }).picture!.render().png,
+    );
     assert.deepStrictEqual([asValue.width, asValue.height], [titled.width, titled.height]);
     for (let y = 0; y < asValue.height; y += 3) {
       for (let x = 0; x < asValue.width; x += 3)
