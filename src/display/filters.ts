@@ -20,13 +20,19 @@ export interface ShowFiltersOptions extends ImageOptions {
   columns?: number;
   /** At most this many tiles (default 256); extra input channels are left out and counted in a note. */
   maxTiles?: number;
+  /** One name per filter (output channel), e.g. `["vertical edge", "blur"]`; default "out 0", "out 1"… */
+  labels?: string[];
+  /** One colour range for all filters, with a colour bar (default false: each filter is scaled to its own largest
+   *  weight, so a weak filter is as visible as a strong one). */
+  sharedRange?: boolean;
 }
 
 /**
  * Draws a convolution kernel's filters. The layout follows the kernel: one row per input channel, one column per
  * filter (output channel), each tile `kh × kw`; with 3 input channels each filter is one RGB patch instead, and with
- * `inputChannel` one slice per filter. Weights use the diverging map centred on 0, one range for all tiles, so
- * tiles compare fairly.
+ * `inputChannel` one slice per filter. Weights use the diverging map centred on 0 (blue < 0 < red); each filter is
+ * scaled to its own largest |weight|, written under it, unless `sharedRange` is set. Each tile is labelled with its
+ * filter (and input channel).
  *
  * @param source - a kernel `[kh, kw, inChannels, outChannels]`, a Conv2D layer, or a model (its first convolution
  *   layer, or `options.layer`); a layer's title says its name and sizes.
@@ -87,9 +93,15 @@ export function filterGrid(data: TensorData, options: ShowFiltersOptions): Image
   ) {
     throw new RangeError(`showFilters(): inputChannel must be an integer in 0..${inChannels - 1}, got ${inputChannel}`);
   }
+  if (options.labels !== undefined && options.labels.length !== outChannels) {
+    throw new RangeError(
+      `showFilters(): labels has ${options.labels.length} entries but the kernel has ${outChannels} filters`,
+    );
+  }
   const stats = statistics(data.values);
   const colormap = options.colormap === undefined || options.colormap === "auto" ? "diverging" : options.colormap;
-  const range = options.range ?? dataRange(stats, colormap);
+  const shared = options.sharedRange === true || options.range !== undefined;
+  const sharedRange = options.range ?? dataRange(stats, colormap);
   const maxTiles = Math.max(1, options.maxTiles ?? 256);
   const rgb = options.rgb ?? (inChannels === 3 && inputChannel === undefined);
   if (rgb && inChannels !== 3) {
@@ -104,6 +116,15 @@ export function filterGrid(data: TensorData, options: ShowFiltersOptions): Image
     }
     return { height: kernelHeight, width: kernelWidth, channels: channels.length, values };
   };
+  // Each filter gets its own range by default: a lesson's kernel bank mixes a Sobel filter (±2) or a Laplacian (−4)
+  // with a blur (all 1/9), and on one shared scale the blur is drawn white, as if it were all zeros. What a reader
+  // learns from a filter is its pattern (which weights are positive, which negative, which matter most); the
+  // diverging map keeps 0 white, so signs stay true, and the label says how large the weights are.
+  const filterRanges = Array.from({ length: outChannels }, (_, filter): readonly [number, number] =>
+    shared ? sharedRange : dataRange(statistics(slice(indices(inChannels), filter).values), colormap),
+  );
+  const name = (filter: number) => options.labels?.[filter] ?? `out ${filter}`;
+  const scaleText = (filter: number) => (shared ? "" : ` ±${formatNumber(largest(filterRanges[filter]), 2)}`);
 
   const tiles: GridTile[] = [];
   let columns: number;
@@ -112,7 +133,10 @@ export function filterGrid(data: TensorData, options: ShowFiltersOptions): Image
   if (rgb || inputChannel !== undefined || inChannels === 1) {
     const channels = rgb ? [0, 1, 2] : [inputChannel ?? 0];
     const shown = Math.min(outChannels, maxTiles);
-    for (let f = 0; f < shown; f++) tiles.push({ raster: slice(channels, f), range });
+    for (let f = 0; f < shown; f++) {
+      const label = `${name(f)}${inputChannel !== undefined ? ` · in ${inputChannel}` : ""}${scaleText(f)}`;
+      tiles.push({ raster: slice(channels, f), range: filterRanges[f], label });
+    }
     columns = options.columns ?? defaultColumns(shown);
     layoutText = rgb ? "one RGB tile per filter" : `input channel ${channels[0]}, one tile per filter`;
     if (shown < outChannels) note = `showing ${shown} of ${outChannels} filters`;
@@ -120,7 +144,10 @@ export function filterGrid(data: TensorData, options: ShowFiltersOptions): Image
     const shownFilters = Math.min(outChannels, maxTiles);
     const shownInputs = Math.max(1, Math.min(inChannels, Math.floor(maxTiles / shownFilters)));
     for (let c = 0; c < shownInputs; c++) {
-      for (let f = 0; f < shownFilters; f++) tiles.push({ raster: slice([c], f), range });
+      for (let f = 0; f < shownFilters; f++) {
+        // No ± here: in a grid of small tiles it would not fit; the text/plain lists each filter's scale.
+        tiles.push({ raster: slice([c], f), range: filterRanges[f], label: `${name(f)} · in ${c}` });
+      }
     }
     columns = shownFilters;
     layoutText = "rows: input channels, columns: filters";
@@ -129,12 +156,17 @@ export function filterGrid(data: TensorData, options: ShowFiltersOptions): Image
     if (shownFilters < outChannels) parts.push(`${shownFilters} of ${outChannels} filters`);
     note = parts.length ? `showing ${parts.join(", ")}` : "rows: input channels, columns: filters";
   }
-  const drawColorbar = options.colorbar ?? !rgb;
+  if (!shared) {
+    const perFilter = "each filter scaled to ±its largest |weight|";
+    note = note ? `${note}; ${perFilter}` : perFilter;
+  }
+  // A colour bar is one scale for all tiles: only with a shared range.
+  const drawColorbar = options.colorbar ?? (!rgb && shared);
   return new ImageGrid({
     tiles,
     columns,
     colormap,
-    colorbar: drawColorbar && !rgb ? range : undefined,
+    colorbar: drawColorbar && !rgb ? sharedRange : undefined,
     title: options.title,
     note,
     scale: options.scale,
@@ -142,6 +174,19 @@ export function filterGrid(data: TensorData, options: ShowFiltersOptions): Image
       `${options.title ? options.title + ": " : ""}filters of a ${kernelHeight}×${kernelWidth} kernel, ` +
       `${inChannels} input → ${outChannels} output channels (${layoutText}); ` +
       `weights min ${formatNumber(stats.min)} max ${formatNumber(stats.max)}` +
+      (shared
+        ? ""
+        : `; largest |weight| per filter: ` +
+          filterRanges.map((filterRange, f) => `${name(f)} ${formatNumber(largest(filterRange), 3)}`).join(", ")) +
       (note && note.startsWith("showing") ? ` (${note})` : ""),
   });
+}
+
+function indices(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i);
+}
+
+/** The larger end of a range, as a magnitude: the ± a diverging range spans. */
+function largest([low, high]: readonly [number, number]): number {
+  return Math.max(Math.abs(low), Math.abs(high));
 }

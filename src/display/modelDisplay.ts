@@ -3,6 +3,7 @@ import { isDisplayable, JUPYTER_DISPLAY, MimeBundle } from "../contract";
 import { mimeBundle } from "./bundle";
 import { Table, table } from "./table";
 import { cellText } from "./render/table";
+import { formatCount } from "./render/statistics";
 
 /** Turns a model into what the notebook shows for it: a mimebundle or any displayable object (one whose
  *  `[Symbol.for("Jupyter.display")]()` returns a mimebundle with at least "text/plain"). */
@@ -64,9 +65,9 @@ export function layerTable(model: LayersModel): Table {
   );
   const title =
     `${model.name}: ${rows.length} layer${rows.length === 1 ? "" : "s"}` +
-    (total !== undefined ? `, ${total.toLocaleString("en-US")} parameters` : "") +
+    (total !== undefined ? `, ${formatCount(total)} parameters` : "") +
     (trainable !== undefined && total !== undefined && trainable !== total
-      ? ` (${trainable.toLocaleString("en-US")} trainable)`
+      ? ` (${formatCount(trainable)} trainable)`
       : "");
   return table(rows, { columns: ["layer", "type", "output shape", "params"], title });
 }

@@ -5,7 +5,7 @@ import { filterGrid } from "./filters";
 import { ImageGrid, ImageOptions } from "./imageGrid";
 import { imageBatchGrid } from "./images";
 import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
-import { Statistics, statistics } from "./render/statistics";
+import { formatNumber, Statistics, statistics } from "./render/statistics";
 import { tensorText } from "./render/tensorText";
 import { readTensor, TensorData } from "./tensorData";
 import { chooseColormap, dataRange, imageRange } from "./valueRange";
@@ -86,11 +86,23 @@ export function show(tensor: Tensor, options: ShowOptions = {}): TensorView {
 export function tensorViewForDisplay(tensor: Tensor): TensorView | string {
   try {
     // A cell's value has no caption of its own: the picture says what it is, as the text summary does.
-    const title = `${tensor.dtype} tensor [${tensor.shape.join(", ")}]`;
-    return new TensorView(readTensor(tensor, "show"), { title }, false);
+    const data = readTensor(tensor, "show");
+    return new TensorView(data, { title: describeTensor(data) }, false);
   } catch (error) {
     return `Tensor [${tensor.shape?.join(",")}] ${tensor.dtype}: ${(error as Error).message}`;
   }
+}
+
+/** "float32 tensor [28, 28], values 0 to 1": what a picture of a tensor is, for its title. */
+function describeTensor(data: TensorData): string {
+  const stats = statistics(data.values);
+  const values =
+    stats.finiteCount === 0
+      ? ""
+      : stats.min === stats.max
+        ? `, every value ${formatNumber(stats.min, 3)}`
+        : `, values ${formatNumber(stats.min, 3)} to ${formatNumber(stats.max, 3)}`;
+  return `${data.dtype} tensor [${data.shape.join(", ")}]${values}`;
 }
 
 function pictureOf(data: TensorData, stats: Statistics, options: ImageOptions): ImageGrid | undefined {

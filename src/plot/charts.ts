@@ -1,4 +1,4 @@
-import type { Data } from "plotly.js";
+import type { Data, Layout } from "plotly.js";
 import { describeValue, isTensor, statistics } from "../display";
 import { Figure } from "./figure";
 import { baseLayout, PlotOptions } from "./layout";
@@ -66,7 +66,36 @@ export function linePlot(
       name: item.name ?? `series ${i}`,
     };
   });
-  return new Figure(traces, { ...baseLayout(options), showlegend: traces.length > 1 });
+  const layout = { ...baseLayout(options), showlegend: traces.length > 1 };
+  return new Figure(traces, hasPoints(traces) ? layout : waiting(layout, options));
+}
+
+/**
+ * The layout of a plot with no points yet (a live figure before the first epoch): a line saying what it waits for
+ * instead of plotly's made-up axes from −1 to 6 and −1 to 4.
+ */
+function hasPoints(traces: Data[]): boolean {
+  return traces.some((trace) => ((trace as { y?: ArrayLike<unknown> }).y?.length ?? 0) > 0);
+}
+
+function waiting(layout: Partial<Layout>, options: PlotOptions): Partial<Layout> {
+  const bare = { showticklabels: false, showgrid: false, zeroline: false };
+  return {
+    ...layout,
+    xaxis: { ...layout.xaxis, ...bare },
+    yaxis: { ...layout.yaxis, ...bare },
+    annotations: [
+      {
+        text: options.xLabel ? `waiting for the first ${options.xLabel}…` : "no data yet",
+        showarrow: false,
+        xref: "paper",
+        yref: "paper",
+        x: 0.5,
+        y: 0.5,
+        font: { size: 14, color: "#555" },
+      },
+    ],
+  };
 }
 
 /** One group of points of a scatter plot. */
@@ -134,7 +163,8 @@ export function scatterPlot(points: ScatterSeries | ScatterSeries[], options: Pl
       });
     }
   });
-  return new Figure(traces, { ...baseLayout(options), showlegend: traces.length > 1 });
+  const layout = { ...baseLayout(options), showlegend: traces.length > 1 };
+  return new Figure(traces, hasPoints(traces) ? layout : waiting(layout, options));
 }
 
 /** Options of {@link barPlot}. */

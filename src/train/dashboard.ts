@@ -18,7 +18,7 @@ export class TrainingDashboard {
     private readonly quiet: boolean,
   ) {
     this.progress = withKernel
-      ? new Progress(totalBatches, "training", Date.now, { below: () => history.chartsHtml() })
+      ? new Progress(totalBatches, "training", Date.now, { below: () => history.chartsHtml({ epochs: totalEpochs }) })
       : undefined;
   }
 

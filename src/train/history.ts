@@ -25,6 +25,13 @@ export interface BatchRecord {
   accuracy: number;
 }
 
+// Curve colours with at least 3:1 contrast on white (WCAG's minimum for graphics): the per-batch curve is a lighter
+// blue than the per-epoch one, but not the pale #aec7e8 (1.7:1) that vanished on a projector; the validation curve
+// is a darker orange than plotly's #ff7f0e (2.5:1).
+const BATCH_COLOR = "#5a8fc0";
+const TRAIN_COLOR = "#0b4f8a";
+const VALIDATION_COLOR = "#c24e00";
+
 /** Why training ended. */
 export type StopReason = "completed" | "interrupted" | "early-stopping";
 
@@ -54,34 +61,43 @@ export class TrainingHistory {
     return this.epochs.length ? this.epochs.reduce((s, e) => s + e.seconds, 0) / this.epochs.length : 0;
   }
 
-  /** Loss and accuracy charts as inline SVG. */
-  chartsHtml(): string {
+  /**
+   * Loss and accuracy charts as inline SVG. With `epochs` (the run's length) the epoch axis spans the whole run from
+   * the start, so the curves show how far training has got, and the empty charts before the first batch say so.
+   */
+  chartsHtml(options: { epochs?: number } = {}): string {
     const v = this.validationName;
-    const lossSeries: ChartSeries[] = [
-      { name: "train (batch)", color: "#aec7e8", points: smooth(this.batches.map((b) => [b.epoch, b.loss])) },
-      { name: "train", color: "#1f77b4", points: this.epochs.map((e) => [e.epoch, e.loss]), markers: true },
-      {
-        name: v,
-        color: "#ff7f0e",
-        markers: true,
-        points: this.epochs.filter((e) => e.validationLoss !== undefined).map((e) => [e.epoch, e.validationLoss!]),
-      },
-    ];
-    const accuracySeries: ChartSeries[] = [
-      { name: "train (batch)", color: "#aec7e8", points: smooth(this.batches.map((b) => [b.epoch, b.accuracy])) },
-      { name: "train", color: "#1f77b4", points: this.epochs.map((e) => [e.epoch, e.accuracy]), markers: true },
-      {
-        name: v,
-        color: "#ff7f0e",
-        markers: true,
-        points: this.epochs
-          .filter((e) => e.validationAccuracy !== undefined)
-          .map((e) => [e.epoch, e.validationAccuracy!]),
-      },
-    ];
+    const curves = (
+      metric: (record: BatchRecord | EpochRecord) => number,
+      validation: (e: EpochRecord) => number | undefined,
+    ) =>
+      [
+        { name: "train (batch)", color: BATCH_COLOR, points: smooth(this.batches.map((b) => [b.epoch, metric(b)])) },
+        { name: "train", color: TRAIN_COLOR, points: this.epochs.map((e) => [e.epoch, metric(e)]), markers: true },
+        {
+          name: v,
+          color: VALIDATION_COLOR,
+          markers: true,
+          points: this.epochs.filter((e) => validation(e) !== undefined).map((e) => [e.epoch, validation(e)!]),
+        },
+      ] as ChartSeries[];
+    const axes = { xLabel: "epoch", xFrom: 0, xTo: options.epochs, placeholder: "waiting for the first batch…" };
     return sideBySideHtml([
-      lineChartSvg(lossSeries, { title: "loss", xLabel: "epoch", xFrom: 0 }),
-      lineChartSvg(accuracySeries, { title: "accuracy", xLabel: "epoch", xFrom: 0 }),
+      lineChartSvg(
+        curves(
+          (r) => r.loss,
+          (e) => e.validationLoss,
+        ),
+        { title: "loss", ...axes },
+      ),
+      lineChartSvg(
+        curves(
+          (r) => r.accuracy,
+          (e) => e.validationAccuracy,
+        ),
+        // Accuracy is a fraction: before any data its axis is 0…1 rather than no scale at all.
+        { title: "accuracy", ...axes, ...(this.batches.length ? {} : { yRange: [0, 1] as [number, number] }) },
+      ),
     ]);
   }
 

@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { DatasetSplit } from "../data";
 import { backendReady } from "../engine";
 import { kernelHost } from "../contract";
-import { lineChartSvg, sideBySideHtml, tableHtml, tableText } from "../display";
+import { formatCount, lineChartSvg, sideBySideHtml, tableHtml, tableText } from "../display";
 import { cnn, CnnOptions, summary } from "../models";
 import { evaluate } from "./evaluate";
 import { train, TrainOptions } from "./train";
@@ -63,8 +63,8 @@ export class SweepResult<Config extends object = Record<string, unknown>> {
       columns: [...keys, "parameters", "MACs", "s/epoch", "train acc", "test acc"],
       rows: this.rows.map((r, i) => [
         ...keys.map((k) => (configs[i][k] === undefined ? "" : String(configs[i][k]))),
-        r.parameters.toLocaleString("en-US"),
-        r.macs.toLocaleString("en-US"),
+        formatCount(r.parameters),
+        formatCount(r.macs),
         r.secondsPerEpoch.toFixed(1),
         r.trainAccuracy.toFixed(4),
         r.testAccuracy.toFixed(4),

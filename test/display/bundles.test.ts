@@ -45,7 +45,9 @@ describe("display: mimebundles", () => {
     const asValue = await decodePng(bundleOf(tensor)["image/png"]!);
     const untitled = await decodePng(show(tensor).picture!.render().png);
     assert.ok(asValue.height > untitled.height, "the picture has a title line above it");
-    const titled = await decodePng(show(tensor, { title: "float32 tensor [6, 6]" }).picture!.render().png);
+    const titled = await decodePng(
+      show(tensor, { title: "float32 tensor [6, 6], every value 1" }).picture!.render().png,
+    );
     assert.deepStrictEqual([asValue.width, asValue.height], [titled.width, titled.height]);
     for (let y = 0; y < asValue.height; y += 3) {
       for (let x = 0; x < asValue.width; x += 3)
@@ -171,6 +173,13 @@ describe("display: mimebundles", () => {
       ),
       /^a {2}b\n-{1} {2}-\n1 {2}2\n3 {2}4$/,
     );
+  });
+
+  it("groups the thousands of integers in a table as a model summary does, shapes and fractions aside", () => {
+    const result = table([{ model: "LeNet-5", parameters: 60850, MACs: 416520, loss: 0.1234, shape: [null, 1024] }]);
+    const html = bundleOf(result)["text/html"]!;
+    for (const cell of ["60,850", "416,520", "0.1234", "[null,1024]"]) assert.ok(html.includes(`>${cell}<`), cell);
+    assert.match(String(result), /60,850 +416,520 +0\.1234/);
   });
 
   it("marks a highlighted window in a numeric table, in HTML and in text", () => {

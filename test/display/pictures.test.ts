@@ -12,13 +12,13 @@ function cellCentre(box: { x: number; y: number }, scale: number, row: number, c
 
 describe("display: pictures of tensors", () => {
   // Renderers are checked on cpu; the engine the other suites chose is given back afterwards.
-  let previous: string;
+  let previous: string | undefined;
   before(async () => {
     previous = tf.getBackend();
     await tf.setBackend("cpu");
   });
   after(async () => {
-    await tf.setBackend(previous);
+    if (previous !== undefined) await tf.setBackend(previous);
   });
 
   it("shows a long title whole, on as many lines as it needs above the picture", async () => {
@@ -107,8 +107,35 @@ describe("display: pictures of tensors", () => {
     const image = await decodePng(rendered.png);
     const tile = rendered.tiles[1 * outChannels + 3];
     assert.deepStrictEqual(image.rgb(...cellCentre(tile, scale, 1, 2)), [...topColor("diverging")]);
-    const other = rendered.tiles[0];
+    // Filter 3's other input channel is drawn on filter 3's scale: its 0.1 is far below the top colour.
+    const other = rendered.tiles[0 * outChannels + 3];
     assert.notDeepStrictEqual(image.rgb(...cellCentre(other, scale, 1, 2)), [...topColor("diverging")]);
+  });
+
+  it("draws a blur next to an edge filter in clear colour and labels every filter", async () => {
+    const sobel = [-1, 0, 1, -2, 0, 2, -1, 0, 1];
+    const blur = Array.from({ length: 9 }, () => 1 / 9);
+    const weights = sobel.flatMap((weight, i) => [weight, blur[i]]); // [3, 3, 1, 2]: filter index last
+    const grid = showFilters(tf.tensor4d(weights, [3, 3, 1, 2]), { labels: ["vertical edge", "blur"] });
+    const rendered = grid.render();
+    const image = await decodePng(rendered.png);
+    const [, blurTile] = rendered.tiles;
+    const scale = blurTile.width / 3;
+    // On the Sobel filter's ±2 scale the blur's 1/9 would be all but white; on its own scale it is the top colour.
+    assert.deepStrictEqual(image.rgb(...cellCentre(blurTile, scale, 1, 1)), [...topColor("diverging")]);
+    for (const tile of rendered.tiles) {
+      const labelRows = Array.from({ length: 14 }, (_, dy) => tile.y + tile.height + 1 + dy);
+      const ink = labelRows.some((y) =>
+        Array.from({ length: tile.width }, (_, dx) => image.rgb(tile.x + dx, y)).some(([red]) => red < 128),
+      );
+      assert.ok(ink, `a label under the tile at x=${tile.x}`);
+    }
+    assert.match(String(grid), /largest \|weight\| per filter: vertical edge 2, blur 0\.111/);
+    const unnamed = String(showFilters(tf.tensor4d(weights, [3, 3, 1, 2])));
+    assert.match(unnamed, /out 0 2, out 1 0\.111/);
+    assert.throws(() => showFilters(tf.tensor4d(weights, [3, 3, 1, 2]), { labels: ["one"] }), /labels has 1 entries/);
+    const shared = showFilters(tf.tensor4d(weights, [3, 3, 1, 2]), { sharedRange: true }).render();
+    assert.ok(shared.colorbar, "one shared range has a colour bar");
   });
 
   it("draws 3-input-channel filters as one RGB tile per filter", () => {

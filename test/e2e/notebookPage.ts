@@ -29,7 +29,17 @@ export interface RenderedNotebook {
   plotlyNotRenderedByMimeRenderer: RenderedOutput[];
   /** Outputs whose renderer failed: JupyterLab replaces them with "Javascript Error: ...". */
   unrenderable: RenderedOutput[];
-  images: { codeCell: number; naturalWidth: number; naturalHeight: number }[];
+  images: {
+    codeCell: number;
+    naturalWidth: number;
+    naturalHeight: number;
+    /** The image's right edge lies within its output area: it is shown whole, not cut at the side. */
+    shownWhole: boolean;
+    /** The image starts with a band of text (a title) separated from the picture below it by white rows. */
+    titleBand: boolean;
+  }[];
+  /** Titles above tables (the bold line before a `<table>`), with how many lines the browser broke them into. */
+  tableTitles: { codeCell: number; text: string; lines: number; width: number; outputWidth: number }[];
   /** Code cell prompts, e.g. "[3]:", "[*]:", "[ ]:". */
   prompts: string[];
   kernelStatus: string | null;
@@ -363,11 +373,59 @@ export class NotebookPage {
         // Images plotly draws inside its own figures are its business; the SVG check covers those outputs.
         images: Array.from(document.querySelectorAll<HTMLImageElement>(`${panelSelector} .jp-OutputArea-output img`))
           .filter((image) => image.closest(".jp-RenderedPlotly") === null)
-          .map((image) => ({
-            codeCell: describe(image).codeCell,
-            naturalWidth: image.naturalWidth,
-            naturalHeight: image.naturalHeight,
-          })),
+          .map((image) => {
+            const area = image.closest(".jp-OutputArea-output")!.getBoundingClientRect();
+            // A title is a band of text above the picture: non-white rows, then white rows, then the picture.
+            let titleBand = false;
+            if (image.naturalWidth > 0) {
+              const canvas = document.createElement("canvas");
+              canvas.width = image.naturalWidth;
+              canvas.height = Math.min(64, image.naturalHeight);
+              const context = canvas.getContext("2d")!;
+              context.drawImage(image, 0, 0);
+              const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+              const drawn = Array.from({ length: canvas.height }, (_, y) => {
+                for (let x = 0; x < canvas.width; x++) {
+                  const i = (y * canvas.width + x) * 4;
+                  if (Math.min(pixels[i], pixels[i + 1], pixels[i + 2]) < 200) return true;
+                }
+                return false;
+              });
+              const first = drawn.indexOf(true);
+              const gap = drawn.indexOf(false, first);
+              titleBand = first >= 0 && first < 24 && gap > first && drawn.indexOf(true, gap) > gap;
+            }
+            return {
+              codeCell: describe(image).codeCell,
+              naturalWidth: image.naturalWidth,
+              naturalHeight: image.naturalHeight,
+              shownWhole: image.getBoundingClientRect().right <= area.right + 1,
+              titleBand,
+            };
+          }),
+        tableTitles: Array.from(document.querySelectorAll(`${panelSelector} .jp-OutputArea-output table`)).flatMap(
+          (table) => {
+            // A <caption> too: it is as wide as its table, which is what broke narrow tables' titles.
+            const before = table.previousElementSibling;
+            const title =
+              table.querySelector("caption") ??
+              (before instanceof HTMLDivElement && Number(getComputedStyle(before).fontWeight) >= 600 ? before : null);
+            if (title === null) return [];
+            const style = getComputedStyle(title);
+            const lineHeight = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);
+            const range = document.createRange();
+            range.selectNodeContents(title);
+            return [
+              {
+                codeCell: describe(table).codeCell,
+                text: title.textContent ?? "",
+                lines: Math.round(title.getBoundingClientRect().height / lineHeight),
+                width: range.getBoundingClientRect().width,
+                outputWidth: title.closest(".jp-OutputArea-output")!.getBoundingClientRect().width,
+              },
+            ];
+          },
+        ),
         prompts: Array.from(document.querySelectorAll(`${panelSelector} .jp-CodeCell .jp-InputPrompt`)).map((node) =>
           (node.textContent ?? "").trim(),
         ),

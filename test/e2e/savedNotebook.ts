@@ -34,6 +34,8 @@ export interface SavedNotebookSummary {
   plotlyTitles: string[];
   /** Outputs whose best representation is a PNG: image/png without html or plotly next to it. */
   pngImages: number;
+  /** Code cells (1-based) whose value was a tensor shown as a picture (its text/plain starts "Tensor "). */
+  tensorPictureCells: number[];
 }
 
 function titleText(title: unknown): string | undefined {
@@ -73,6 +75,7 @@ export function summariseSavedNotebook(path: string): SavedNotebookSummary {
     plotlyFigures: 0,
     plotlyTitles: [],
     pngImages: 0,
+    tensorPictureCells: [],
   };
   const count = (output: NotebookOutput, where: string): void => {
     if (output.output_type === "error") {
@@ -93,7 +96,13 @@ export function summariseSavedNotebook(path: string): SavedNotebookSummary {
     if (cell.cell_type !== "code") continue;
     summary.codeCells += 1;
     if (typeof cell.execution_count === "number") summary.executedCodeCells += 1;
-    for (const output of cell.outputs ?? []) count(output, `code cell ${summary.codeCells}`);
+    for (const output of cell.outputs ?? []) {
+      count(output, `code cell ${summary.codeCells}`);
+      const text = output.data?.["text/plain"];
+      const plain = Array.isArray(text) ? text.join("") : text;
+      if (output.output_type === "execute_result" && "image/png" in (output.data ?? {}) && /^Tensor /.test(`${plain}`))
+        summary.tensorPictureCells.push(summary.codeCells);
+    }
   }
   // What the explorers' output areas show is widget state, drawn on the page like cell outputs.
   const models = notebook.metadata?.widgets?.[widgetStateMimeType]?.state ?? {};

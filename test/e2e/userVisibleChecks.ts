@@ -69,6 +69,25 @@ export function userVisibleProblems(
   if (decoded < saved.pngImages) {
     problems.push(`${saved.pngImages} PNG image output(s) were sent but only ${decoded} image(s) are shown`);
   }
+  for (const image of rendered.images) {
+    if (!image.shownWhole) problems.push(`code cell ${image.codeCell}: an image is cut off at the output's right edge`);
+  }
+  // A tensor as a cell's value says what it is in its picture: a title line (dtype, shape, values) above it.
+  for (const codeCell of saved.tensorPictureCells) {
+    const pictures = rendered.images.filter((image) => image.codeCell === codeCell);
+    if (!pictures.some((image) => image.titleBand)) {
+      problems.push(`code cell ${codeCell}: a tensor shown as the cell's value has no title line in its picture`);
+    }
+  }
+  // A table's title is laid out as wide as the output allows, not broken to the width of a narrow table.
+  for (const title of rendered.tableTitles) {
+    if (title.lines > 1 && title.width < 0.9 * title.outputWidth) {
+      problems.push(
+        `code cell ${title.codeCell}: the table title ${JSON.stringify(title.text)} takes ${title.lines} lines ` +
+          `${Math.round(title.width)} px wide in a ${Math.round(title.outputWidth)} px output`,
+      );
+    }
+  }
   // A training progress bar on screen for several of its update intervals must have moved; with a fast engine a
   // fast-mode lesson's trainings can all end before their first update, and then there is nothing to see.
   for (const output of live) {

@@ -122,6 +122,24 @@ describe("plot: figures in a real browser without internet @slow", function () {
     assert.strictEqual(await page.locator("text=embedPlotlyAgain()").count(), 0, "the note is gone");
   });
 
+  it("shows an empty plot as 'waiting for the first epoch…' with no made-up tick labels", async () => {
+    embedPlotlyAgain();
+    const empty = linePlot([{ x: [], y: [], name: "validation accuracy" }], { xLabel: "epoch" });
+    const page = await open("empty.html", (empty[JUPYTER_DISPLAY]() as MimeBundle)["text/html"]!);
+    await page.waitForSelector(".cnnlab-figure .main-svg", { timeout: 30_000 });
+    const shown = await page.evaluate(() => ({
+      notes: Array.from(document.querySelectorAll(".annotation-text")).map((note) => note.textContent),
+      ticks: Array.from(document.querySelectorAll(".xtick text, .ytick text")).map((tick) => tick.textContent),
+    }));
+    assert.deepStrictEqual(shown, { notes: ["waiting for the first epoch…"], ticks: [] });
+    // An empty trace is invisible by definition; what matters here is that plotly.js accepts the layout.
+    const { problems } = await inspectPage(page);
+    assert.deepStrictEqual(
+      problems.filter((problem) => (problem as { container?: string }).container === "layout"),
+      [],
+    );
+  });
+
   it("draws a standalone figure page", async () => {
     const page = await open("standalone.html", "");
     await page.setContent(

@@ -201,6 +201,19 @@ describe("plot: figures", () => {
     assert.throws(() => subplots([]), /non-empty array of figures/);
   });
 
+  it("says what an empty plot waits for instead of drawing made-up axes", () => {
+    const empty = linePlot([{ x: [], y: [], name: "validation accuracy" }], { xLabel: "epoch" });
+    const layout = empty.layout as Record<string, unknown> & Record<"xaxis" | "yaxis", Record<string, unknown>>;
+    assert.deepEqual(
+      (layout.annotations as Array<{ text: string }>).map((note) => note.text),
+      ["waiting for the first epoch…"],
+    );
+    for (const axis of [layout.xaxis, layout.yaxis]) assert.equal(axis.showticklabels, false);
+    const drawn = linePlot([{ x: [1], y: [0.9], name: "validation accuracy" }], { xLabel: "epoch" });
+    assert.equal((drawn.layout as Record<string, unknown>).annotations, undefined);
+    assert.equal((drawn.layout as Record<string, Record<string, unknown>>).xaxis.showticklabels, undefined);
+  });
+
   it("labels log axes with powers of ten, not SI prefixes (a loss of 1e-9 is not '1n')", () => {
     const figure = linePlot([1, 1e-3, 1e-9], { logY: true, logX: true });
     const layout = figure.layout as Record<string, Record<string, unknown>>;

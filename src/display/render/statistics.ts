@@ -58,7 +58,10 @@ export function statistics(values: ArrayLike<number>): Statistics {
   };
 }
 
-/** A count as people write it, with thousands separators: 60,850. The model summary and every table use it. */
+/**
+ * An integer with its thousands grouped, "60,850": parameter counts, multiply-adds, image counts. The one grouping
+ * every table and summary uses, so the same count reads the same everywhere.
+ */
 export function formatCount(value: number): string {
   return Math.round(value).toLocaleString("en-US");
 }

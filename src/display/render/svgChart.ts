@@ -23,10 +23,17 @@ export interface LineChartOptions {
   logX?: boolean;
   /** Start the x axis at this value at the latest (0 for epochs). */
   xFrom?: number;
+  /** End the x axis at this value at the earliest (the number of epochs a run will train). */
+  xTo?: number;
+  /** Text in the empty plot area while no series has a point yet, e.g. "waiting for the first batch…". */
+  placeholder?: string;
 }
 
 const MAX_POINTS = 400;
 const FONT = 'font-family="DejaVu Sans, sans-serif" font-size="11"';
+const LEGEND_ROW = 14;
+/** Rough width of one character of FONT, to lay legend entries side by side without measuring. */
+const CHARACTER_WIDTH = 6.5;
 
 /**
  * A line chart as inline SVG: no script, so it renders in untrusted notebook outputs and in exported HTML, and it
@@ -34,19 +41,25 @@ const FONT = 'font-family="DejaVu Sans, sans-serif" font-size="11"';
  */
 export function lineChartSvg(series: ChartSeries[], options: LineChartOptions = {}): string {
   const width = options.width ?? 360;
-  const height = options.height ?? 220;
   const left = 48;
   const right = 10;
-  const top = options.title ? 22 : 10;
   const bottom = 34;
   const plotWidth = width - left - right;
+  // The legend is a row (or more) above the plot area, never over the curves.
+  const legend = series.length > 1 ? legendLayout(series, left, plotWidth) : [];
+  const legendRows = legend.length ? Math.max(...legend.map((entry) => entry.row)) + 1 : 0;
+  const legendTop = options.title ? 22 : 4;
+  const top = legendRows ? legendTop + legendRows * LEGEND_ROW + 4 : options.title ? 22 : 10;
+  // The legend's rows are added to the height, so the plot area keeps its size.
+  const height = options.height ?? 220 + legendRows * LEGEND_ROW;
   const plotHeight = height - top - bottom;
   const all = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   const fx = (x: number) => (options.logX ? Math.log10(Math.max(x, 1e-12)) : x);
   let [x0, x1] = all.length ? [Math.min(...all.map((p) => fx(p[0]))), Math.max(...all.map((p) => fx(p[0])))] : [0, 1];
   let [y0, y1] =
     options.yRange ?? (all.length ? [Math.min(...all.map((p) => p[1])), Math.max(...all.map((p) => p[1]))] : [0, 1]);
-  if (options.xFrom !== undefined) x0 = Math.min(x0, fx(options.xFrom));
+  if (options.xFrom !== undefined) x0 = all.length ? Math.min(x0, fx(options.xFrom)) : fx(options.xFrom);
+  if (options.xTo !== undefined) x1 = Math.max(all.length ? x1 : x0, fx(options.xTo));
   if (x1 - x0 < 1e-12) {
     x0 -= 0.5;
     x1 += 0.5;
@@ -69,7 +82,9 @@ export function lineChartSvg(series: ChartSeries[], options: LineChartOptions = 
   if (options.title) {
     parts.push(`<text x="${left}" y="15" ${FONT} font-weight="bold">${escapeHtml(options.title)}</text>`);
   }
-  for (const y of niceTicks(y0, y1)) {
+  // Without data a y scale would be made up: only a given range has ticks then.
+  const yTicks = all.length || options.yRange ? niceTicks(y0, y1) : [];
+  for (const y of yTicks) {
     const py = sy(y).toFixed(1);
     parts.push(`<line x1="${left}" x2="${left + plotWidth}" y1="${py}" y2="${py}" stroke="#eee"/>`);
     parts.push(
@@ -94,7 +109,7 @@ export function lineChartSvg(series: ChartSeries[], options: LineChartOptions = 
         `transform="rotate(-90 11 ${top + plotHeight / 2})">${escapeHtml(options.yLabel)}</text>`,
     );
   }
-  series.forEach((s, index) => {
+  series.forEach((s) => {
     const points = thin(s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
     if (points.length === 0) return;
     const path = points.map(([x, y], i) => `${i ? "L" : "M"}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join("");
@@ -107,15 +122,41 @@ export function lineChartSvg(series: ChartSeries[], options: LineChartOptions = 
         parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
       }
     }
-    const ly = top + 12 + index * 13;
-    parts.push(
-      `<line x1="${left + plotWidth - 92}" x2="${left + plotWidth - 78}" y1="${ly - 4}" y2="${ly - 4}" ` +
-        `stroke="${s.color}" stroke-width="2"/>`,
-    );
-    parts.push(`<text x="${left + plotWidth - 74}" y="${ly}" ${FONT}>${escapeHtml(s.name)}</text>`);
   });
+  legend.forEach((entry, index) => {
+    const s = series[index];
+    const ly = legendTop + entry.row * LEGEND_ROW + 10;
+    parts.push(
+      `<line x1="${entry.x}" x2="${entry.x + 14}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"` +
+        `${s.dashed ? ' stroke-dasharray="4 3"' : ""}/>`,
+    );
+    parts.push(`<text x="${entry.x + 18}" y="${ly}" ${FONT}>${escapeHtml(s.name)}</text>`);
+  });
+  if (all.length === 0 && options.placeholder) {
+    parts.push(
+      `<text x="${left + plotWidth / 2}" y="${top + plotHeight / 2}" ${FONT} fill="#555" text-anchor="middle" ` +
+        `dominant-baseline="middle">${escapeHtml(options.placeholder)}</text>`,
+    );
+  }
   parts.push("</svg>");
   return parts.join("");
+}
+
+/** Where each series' legend entry goes: entries side by side from the plot's left edge, wrapping to more rows. */
+function legendLayout(series: ChartSeries[], left: number, plotWidth: number): Array<{ x: number; row: number }> {
+  const entries: Array<{ x: number; row: number }> = [];
+  let x = left;
+  let row = 0;
+  for (const s of series) {
+    const entryWidth = 18 + s.name.length * CHARACTER_WIDTH + 12;
+    if (x > left && x + entryWidth > left + plotWidth) {
+      row++;
+      x = left;
+    }
+    entries.push({ x, row });
+    x += entryWidth;
+  }
+  return entries;
 }
 
 /** A horizontal bar chart as inline SVG (class probabilities, per-class accuracy). */

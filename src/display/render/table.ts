@@ -11,14 +11,25 @@ export interface TableContent {
   note?: string;
 }
 
-/** The text of one cell: numbers shortened, arrays (shapes) in brackets, null as "None"-free empty text. */
+/**
+ * The text of one cell: integers with their thousands grouped (as in a model summary), other numbers shortened,
+ * arrays (shapes) in brackets, null as "None"-free empty text.
+ */
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "number")
-    return Number.isInteger(value) && Math.abs(value) < 1e15 ? formatCount(value) : formatNumber(value);
+  if (typeof value === "number") {
+    return Number.isSafeInteger(value) ? formatCount(value) : formatNumber(value);
+  }
   if (typeof value === "string") return value;
   if (typeof value === "bigint" || typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) return "[" + value.map((v) => (v === null ? "null" : cellText(v))).join(",") + "]";
+  // A shape's sizes are not counts: [null,1024], not [null,1,024].
+  if (Array.isArray(value)) {
+    return (
+      "[" +
+      value.map((v) => (v === null ? "null" : typeof v === "number" ? formatNumber(v) : cellText(v))).join(",") +
+      "]"
+    );
+  }
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
