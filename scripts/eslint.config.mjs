@@ -6,7 +6,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const AREAS = ["engine", "display", "plot", "data", "models", "train", "inspect", "widgets"];
+const AREAS = ["engine", "display", "plot", "data", "models", "train", "inspect", "widgets", "check"];
 // Markup a renderer writes: HTML elements and SVG. Outside the render folders a string holding one is drawing code.
 const MARKUP =
   /<\/?(div|span|table|thead|tbody|tr|td|th|caption|svg|g|path|rect|line|text|polyline|circle|img|style|canvas|b|p|pre|details|summary|h[1-6])[\s>/]/;
@@ -108,6 +108,7 @@ export default tseslint.config(
         URL: "readonly",
         setTimeout: "readonly",
         clearTimeout: "readonly",
+        structuredClone: "readonly",
       },
     },
   },

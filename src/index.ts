@@ -57,6 +57,9 @@ export { activations, gradientNorms, receptiveField } from "./inspect";
 export { train, evaluate, sweep } from "./train";
 export type { TrainOptions, TrainingHistory, Evaluation, SweepRow } from "./train";
 
+// Check: the exercises' checks, for the student editions and nbgrader.
+export { check } from "./check";
+
 // Widgets: explorers with sliders and drop-down lists.
 export {
   interact,

@@ -43,3 +43,4 @@ export { describeValue, isTensor, readTensor } from "./tensorData";
 export { barChartSvg, lineChartSvg } from "./render/svgChart";
 export type { ChartSeries } from "./render/svgChart";
 export { confusionMatrixHtml, evaluationHtml, misclassifiedHtml } from "./render/evaluation";
+export { exercisePassedHtml } from "./render/exerciseResult";
