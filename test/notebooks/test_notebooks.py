@@ -1,6 +1,6 @@
 """The staged lesson notebooks, executed as a student would run them: Restart & Run All through the cnnlab kernel.
 
-Each lesson in notebooks/*.ipynb runs in fast mode (CNNLAB_FAST=1: small data, few epochs) with nbclient, from
+Each lesson's instructor edition, English (notebooks/*.ipynb) and Korean (notebooks/ko/*.ipynb), runs in fast mode (CNNLAB_FAST=1: small data, few epochs) with nbclient, from
 notebooks/ as its working directory, and must finish without an error output, show at least one picture
 (image/png) and one plotly figure. The static checks (headings cover the seed lecture, sources committed without
 outputs, imports, kernelspec, exercises with hidden solutions) need no kernel and run in milliseconds.
@@ -23,6 +23,13 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
 LESSON_IDS = [path.stem for path in LESSONS]
+# Both languages' instructor editions run with the same output checks: "ko/NN-topic" names the Korean one.
+EDITION_IDS = LESSON_IDS + [f"ko/{name}" for name in LESSON_IDS]
+# Every committed edition (both languages, instructor and student) for the checks that hold for all of them.
+ALL_EDITIONS = LESSONS + sorted(NOTEBOOKS.glob("ko/[0-9][0-9]-*.ipynb")) + sorted(NOTEBOOKS.glob("student/[0-9][0-9]-*.ipynb")) + sorted(
+    NOTEBOOKS.glob("ko/student/[0-9][0-9]-*.ipynb")
+)
+ALL_EDITION_IDS = [str(path.relative_to(NOTEBOOKS).with_suffix("")) for path in ALL_EDITIONS]
 KERNEL_NAME = "cnnlab"
 # Generous on purpose: a slow CI machine should not fail a lesson that is merely slow; a hung cell still ends.
 CELL_TIMEOUT_SECONDS = 600
@@ -81,14 +88,15 @@ def executed(name: str) -> nbformat.NotebookNode:
             f"the Jupyter kernelspec '{KERNEL_NAME}' is not installed; run `node scripts/setup.mjs` "
             "(it builds the kernel and installs it into .venv), then run the tests with .venv/bin/python"
         )
-    notebook = load(NOTEBOOKS / f"{name}.ipynb")
+    path = NOTEBOOKS / f"{name}.ipynb"
+    notebook = load(path)
     client = NotebookClient(
         notebook,
         kernel_name=KERNEL_NAME,
         timeout=CELL_TIMEOUT_SECONDS,
         # Keep going after an error so the failure message can list every failing cell, not only the first.
         allow_errors=True,
-        resources={"metadata": {"path": str(NOTEBOOKS)}},
+        resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute(env={**os.environ, "CNNLAB_FAST": "1"})
     return notebook
@@ -102,7 +110,7 @@ def test_there_are_lessons() -> None:
     assert LESSONS, f"no lesson notebooks (NN-name.ipynb) found in {NOTEBOOKS}"
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=LESSON_IDS)
+@pytest.mark.parametrize("path", ALL_EDITIONS, ids=ALL_EDITION_IDS)
 def test_committed_without_outputs_or_execution_counts(path: Path) -> None:
     notebook = load(path)
     dirty = [
@@ -116,14 +124,14 @@ def test_committed_without_outputs_or_execution_counts(path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=LESSON_IDS)
+@pytest.mark.parametrize("path", ALL_EDITIONS, ids=ALL_EDITION_IDS)
 def test_uses_the_cnnlab_kernelspec(path: Path) -> None:
     metadata = load(path).metadata
     assert metadata.get("kernelspec", {}).get("name") == KERNEL_NAME, f"{path.name}: kernelspec is {metadata.get('kernelspec')}"
     assert metadata.get("language_info", {}).get("name") == "typescript", f"{path.name}: language_info is not typescript"
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=LESSON_IDS)
+@pytest.mark.parametrize("path", ALL_EDITIONS, ids=ALL_EDITION_IDS)
 def test_imports_only_cnnlab_and_tfjs(path: Path) -> None:
     modules = set()
     for cell in load(path).cells:
@@ -168,7 +176,7 @@ def test_every_seed_topic_is_a_heading_of_some_lesson() -> None:
 # Execution: Restart & Run All through the cnnlab kernel, fast mode.
 
 
-@pytest.mark.parametrize("name", LESSON_IDS)
+@pytest.mark.parametrize("name", EDITION_IDS)
 def test_runs_top_to_bottom_without_errors(name: str) -> None:
     notebook = executed(name)
     failures = []
@@ -181,7 +189,7 @@ def test_runs_top_to_bottom_without_errors(name: str) -> None:
     assert not failures, f"{name}: " + "\n\n".join(failures)
 
 
-@pytest.mark.parametrize("name", LESSON_IDS)
+@pytest.mark.parametrize("name", EDITION_IDS)
 def test_shows_a_picture_and_a_plotly_figure(name: str) -> None:
     produced = outputs(executed(name))
     rich = [output.get("data", {}) for output in produced if output.output_type in ("display_data", "execute_result")]
@@ -212,8 +220,9 @@ def widget_outputs(states: dict, model_id: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("name", sorted(EXPLORERS))
-def test_explorer_draws_its_first_view_without_a_frontend(name: str) -> None:
-    notebook = executed(name)
+@pytest.mark.parametrize("folder", ["", "ko/"])
+def test_explorer_draws_its_first_view_without_a_frontend(folder: str, name: str) -> None:
+    notebook = executed(folder + name)
     views = [output.data[WIDGET_VIEW] for output in outputs(notebook) if WIDGET_VIEW in output.get("data", {})]
     assert views, f"{name} shows no widget (application/vnd.jupyter.widget-view+json output)"
     # nbclient keeps the widget state of the run in the notebook's metadata, as JupyterLab does when it saves state.
@@ -228,12 +237,13 @@ def test_explorer_draws_its_first_view_without_a_frontend(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPLORERS))
-def test_html_export_carries_the_explorers_last_view(name: str) -> None:
+@pytest.mark.parametrize("folder", ["", "ko/"])
+def test_html_export_carries_the_explorers_last_view(folder: str, name: str) -> None:
     # nbconvert puts the saved widget state into the page; the widget renderer it loads draws the explorers from it
     # (the browser suite checks that drawing for lesson 01).
     from nbconvert import HTMLExporter
 
-    notebook = executed(name)
+    notebook = executed(folder + name)
     html, _ = HTMLExporter().from_notebook_node(notebook)
     states = notebook.metadata["widgets"][WIDGET_STATE]["state"]
     match = re.search(r'<script type="application/vnd\.jupyter\.widget-state\+json">\s*(.*?)\s*</script>', html, re.DOTALL)
@@ -246,16 +256,18 @@ def test_html_export_carries_the_explorers_last_view(name: str) -> None:
 
 
 @pytest.mark.skipif(not (NOTEBOOKS / "07-lenet5-mnist.ipynb").exists(), reason="lesson 07 is not written yet")
-def test_lenet_lesson_prints_its_test_accuracy() -> None:
+@pytest.mark.parametrize("folder", ["", "ko/"])
+def test_lenet_lesson_prints_its_test_accuracy(folder: str) -> None:
     # Printed (console.log, a stream output), not only shown inside the training dashboard: the line a teacher quotes.
-    printed = "\n".join(output.get("text", "") for output in outputs(executed("07-lenet5-mnist")) if output.output_type == "stream")
+    printed = "\n".join(output.get("text", "") for output in outputs(executed(folder + "07-lenet5-mnist")) if output.output_type == "stream")
     lines = [line for line in printed.splitlines() if re.search(r"test accuracy", line, re.IGNORECASE)]
     assert lines, "lesson 07 printed no line containing 'test accuracy'"
     assert any(re.search(r"\d", line) for line in lines), f"lesson 07's test accuracy lines hold no number: {lines}"
 
 
-def test_receptive_field_lesson_trains_a_dilated_net_and_measures_its_field() -> None:
-    notebook = executed("04-subsampling-and-receptive-field")
+@pytest.mark.parametrize("folder", ["", "ko/"])
+def test_receptive_field_lesson_trains_a_dilated_net_and_measures_its_field(folder: str) -> None:
+    notebook = executed(folder + "04-subsampling-and-receptive-field")
     texts = []
     for output in outputs(notebook):
         texts.append(output.get("text", "") if output.output_type == "stream" else output.get("data", {}).get("text/plain", ""))
