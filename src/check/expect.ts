@@ -1,6 +1,7 @@
 import { Tensor } from "@tensorflow/tfjs-core";
 import { isTensor } from "../display";
 import { fail } from "./failure";
+import { Bilingual } from "./language";
 
 /**
  * The checks' common demands on an answer, each failing with a message a student can act on. `name` is how the
@@ -79,4 +80,31 @@ export function largestDifference(a: Tensor, b: Tensor): number {
   let largest = 0;
   for (let i = 0; i < x.length; i++) largest = Math.max(largest, Math.abs(x[i] - y[i]));
   return largest;
+}
+
+/** What the checks read of an `evaluate()` result that a check cell passes as `context.evaluation`. */
+export interface EvaluationLike {
+  probabilities: Float32Array;
+  labels: ArrayLike<number>;
+  confusion: number[][];
+}
+
+/**
+ * The lesson's `evaluation` from the check cell's context (with its confusion matrix when `confusion` is set), or a
+ * failure saying which cell to run (`missing`).
+ */
+export function expectEvaluation(
+  context: Record<string, unknown>,
+  missing: Bilingual,
+  { confusion = false }: { confusion?: boolean } = {},
+): EvaluationLike {
+  const evaluation = context.evaluation as Partial<EvaluationLike> | undefined;
+  if (
+    !(evaluation?.probabilities instanceof Float32Array) ||
+    (confusion && !Array.isArray(evaluation.confusion)) ||
+    evaluation.labels === undefined
+  ) {
+    fail(missing);
+  }
+  return evaluation as EvaluationLike;
 }

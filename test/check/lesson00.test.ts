@@ -1,14 +1,7 @@
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
-import { check, ExerciseFailure } from "../../src/check";
-
-/** Asserts that checking `answer` throws an ExerciseFailure whose message matches `pattern`. */
-function rejects(id: string, answer: unknown, pattern: RegExp, context?: Record<string, unknown>): void {
-  assert.throws(
-    () => check.exercise(id, answer, context),
-    (error: unknown) => error instanceof ExerciseFailure && pattern.test(error.message),
-  );
-}
+import { check } from "../../src/check";
+import { rejects } from "./rejects";
 
 describe("check: lesson 00 exercises", () => {
   const half = tf.ones([64, 32]);

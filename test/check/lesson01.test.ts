@@ -1,13 +1,6 @@
 import { strict as assert } from "assert";
-import { check, ExerciseFailure } from "../../src/check";
-
-/** Asserts that checking `answer` throws an ExerciseFailure whose message matches `pattern`. */
-function rejects(id: string, answer: unknown, pattern: RegExp, context?: Record<string, unknown>): void {
-  assert.throws(
-    () => check.exercise(id, answer, context),
-    (error: unknown) => error instanceof ExerciseFailure && pattern.test(error.message),
-  );
-}
+import { check } from "../../src/check";
+import { rejects } from "./rejects";
 
 describe("check: lesson 01 exercises", () => {
   it("01-1 accepts 2 / 3.75 and rejects the fastest rate or a diverging one", () => {

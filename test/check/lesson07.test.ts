@@ -1,13 +1,6 @@
 import { strict as assert } from "assert";
-import { check, ExerciseFailure } from "../../src/check";
-
-/** Asserts that checking `answer` throws an ExerciseFailure whose message matches `pattern`. */
-function rejects(id: string, answer: unknown, pattern: RegExp, context: Record<string, unknown> = {}): void {
-  assert.throws(
-    () => check.exercise(id, answer, context),
-    (error: unknown) => error instanceof ExerciseFailure && pattern.test(error.message),
-  );
-}
+import { check } from "../../src/check";
+import { rejects } from "./rejects";
 
 /** A tiny stand-in for an Evaluation: 3 classes, 4 examples; examples 1 (p 0.6) and 3 (p 0.9) are wrong. */
 function tinyEvaluation(): { probabilities: Float32Array; labels: Uint8Array; confusion: number[][] } {

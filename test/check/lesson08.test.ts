@@ -1,13 +1,6 @@
 import { strict as assert } from "assert";
-import { check, ExerciseFailure } from "../../src/check";
-
-/** Asserts that checking `answer` throws an ExerciseFailure whose message matches `pattern`. */
-function rejects(id: string, answer: unknown, pattern: RegExp): void {
-  assert.throws(
-    () => check.exercise(id, answer),
-    (error: unknown) => error instanceof ExerciseFailure && pattern.test(error.message),
-  );
-}
+import { check } from "../../src/check";
+import { rejects } from "./rejects";
 
 /** 40 gradient norms falling geometrically from `first` by `factor` per layer. */
 function norms(first: number, factor: number): number[] {

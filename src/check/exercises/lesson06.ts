@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { LessonExercises } from "../exercise";
-import { expectNumber, expectRecord } from "../expect";
+import { EvaluationLike, expectEvaluation, expectNumber, expectRecord } from "../expect";
 import { fail } from "../failure";
 
 /** The temperatures exercise 06-3 tries. */
@@ -19,15 +19,11 @@ function meanCrossEntropy(probabilities: Float32Array, labels: ArrayLike<number>
 }
 
 /** The evaluation passed by the check cell: its probabilities [count × classes] and labels. */
-function evaluationOf(context: Record<string, unknown>): { probabilities: Float32Array; labels: ArrayLike<number> } {
-  const evaluation = context.evaluation as { probabilities?: unknown; labels?: unknown } | undefined;
-  if (!(evaluation?.probabilities instanceof Float32Array) || evaluation.labels === undefined) {
-    fail({
-      en: "the check needs the lesson's `evaluation`: run the cell that trains LeNet-5 and evaluates it, then this one.",
-      ko: "확인에 수업의 `evaluation`이 필요합니다. LeNet-5를 학습하고 평가하는 셀을 실행한 뒤 이 셀을 다시 실행하세요.",
-    });
-  }
-  return evaluation as { probabilities: Float32Array; labels: ArrayLike<number> };
+function evaluationOf(context: Record<string, unknown>): EvaluationLike {
+  return expectEvaluation(context, {
+    en: "the check needs the lesson's `evaluation`: run the cell that trains LeNet-5 and evaluates it, then this one.",
+    ko: "확인에 수업의 `evaluation`이 필요합니다. LeNet-5를 학습하고 평가하는 셀을 실행한 뒤 이 셀을 다시 실행하세요.",
+  });
 }
 
 /** Lesson 6 (flatten, fully connected, softmax): a dense layer's size, softmax of two classes, temperature. */

@@ -1,28 +1,17 @@
 import { LessonExercises } from "../exercise";
-import { expectNumber, expectRecord } from "../expect";
+import { EvaluationLike, expectEvaluation, expectNumber, expectRecord } from "../expect";
 import { fail } from "../failure";
-
-/** What the checks read of the lesson's `evaluation`. */
-interface EvaluationLike {
-  probabilities: Float32Array;
-  labels: ArrayLike<number>;
-  confusion: number[][];
-}
 
 /** The evaluation passed by the check cell, or a failure saying which cell to run. */
 function evaluationOf(context: Record<string, unknown>): EvaluationLike {
-  const evaluation = context.evaluation as Partial<EvaluationLike> | undefined;
-  if (
-    !(evaluation?.probabilities instanceof Float32Array) ||
-    !Array.isArray(evaluation.confusion) ||
-    evaluation.labels === undefined
-  ) {
-    fail({
+  return expectEvaluation(
+    context,
+    {
       en: "the check needs the lesson's `evaluation`: run the cell that evaluates the trained model on the test set, then this one.",
       ko: "확인에 수업의 `evaluation`이 필요합니다. 학습된 모델을 테스트 세트에서 평가하는 셀을 실행한 뒤 이 셀을 다시 실행하세요.",
-    });
-  }
-  return evaluation as EvaluationLike;
+    },
+    { confusion: true },
+  );
 }
 
 /** Lesson 7 (LeNet-5 on MNIST): C3's connection table, the most confused pair, the most confident mistake. */
