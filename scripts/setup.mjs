@@ -20,12 +20,11 @@ import { fileURLToPath } from "node:url";
 import { ensureNativeEngine } from "./native-engine.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const venv = join(root, ".venv");
-const venvPython = join(venv, "bin", "python");
+const defaultVenv = join(root, ".venv");
 const requirements = join(root, "scripts", "python-requirements.txt");
 const quiet = process.argv.includes("--quiet");
 
-class SetupError extends Error {}
+export class SetupError extends Error {}
 
 function say(line) {
   if (!quiet) console.log(`[cnnlab setup] ${line}`);
@@ -139,8 +138,8 @@ function ensureBuild() {
   writeFileSync(stamp, new Date().toISOString() + "\n");
 }
 
-function findPython() {
-  for (const candidate of ["python3", "python"]) {
+function findPython(candidates = ["python3", "python"]) {
+  for (const candidate of candidates) {
     const probe = capture(candidate, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"]);
     if (!probe.ok) continue;
     const [major, minor] = probe.stdout.trim().split(".").map(Number);
@@ -157,12 +156,13 @@ function findPython() {
   ]);
 }
 
-function ensureVenv() {
+function ensureVenv(venv = defaultVenv, pythonCandidates = undefined) {
+  const venvPython = join(venv, "bin", "python");
   const stamp = join(venv, ".cnnlab-requirements");
   const want = hashOf(requirements);
   if (stampSays(stamp, want) && capture(venvPython, ["-c", "pass"]).ok) return;
   if (!existsSync(venvPython)) {
-    const python = findPython();
+    const python = findPython(pythonCandidates);
     const venvProbe = capture(python, ["-c", "import venv, ensurepip"]);
     if (!venvProbe.ok) {
       fail([
@@ -174,7 +174,9 @@ function ensureVenv() {
     const made = run(python, ["-m", "venv", venv]);
     if (made.status !== 0) fail([`${python} -m venv .venv failed (see above).`]);
   }
-  say("installing the Python requirements (JupyterLab, nbclient, jupyter_kernel_test...) into .venv...");
+  say(
+    `installing the Python requirements (JupyterLab, nbclient, jupyter_kernel_test...) into ${relative(root, venv)}...`,
+  );
   const pip = spawnSync(venvPython, ["-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", requirements], {
     cwd: root,
     encoding: "utf8",
@@ -200,7 +202,7 @@ function ensureVenv() {
   writeFileSync(stamp, want + "\n");
 }
 
-function ensureKernelspec() {
+function ensureKernelspec(venv = defaultVenv) {
   const cli = join(root, "dist", "kernel", "cli.js");
   if (!existsSync(cli)) fail(["dist/kernel/cli.js is missing after the build; the kernel cannot be installed."]);
   const result = run(process.execPath, [cli, "install", "--prefix", venv], { stdio: quiet ? "ignore" : "inherit" });
@@ -212,7 +214,7 @@ function ensureKernelspec() {
  * state with the notebook, so a saved lesson (and its HTML export) keeps each explorer's last view. A value someone
  * already set there is kept.
  */
-function ensureLabSettings() {
+function ensureLabSettings(venv = defaultVenv) {
   const file = join(venv, "share", "jupyter", "lab", "settings", "overrides.json");
   let overrides = {};
   if (existsSync(file)) {
@@ -229,20 +231,30 @@ function ensureLabSettings() {
   writeFileSync(file, JSON.stringify(overrides, null, 2) + "\n");
 }
 
-try {
-  const started = Date.now();
-  checkNode();
-  ensureNodeModules();
-  ensureBuild();
-  ensureNativeEngine(root, say);
-  ensureVenv();
-  ensureKernelspec();
-  ensureLabSettings();
-  say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-} catch (error) {
-  if (error instanceof SetupError) {
-    console.error(error.message);
-    process.exit(1);
+/**
+ * A Python environment at `prefix` with the requirements, our kernelspec and the lab settings, made from the first
+ * of `pythons` that works; the classroom hub (scripts/hub.mjs) makes one its students' accounts can run.
+ */
+export function preparePythonEnvironment(prefix, pythons) {
+  ensureVenv(prefix, pythons);
+  ensureKernelspec(prefix);
+  ensureLabSettings(prefix);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try {
+    const started = Date.now();
+    checkNode();
+    ensureNodeModules();
+    ensureBuild();
+    ensureNativeEngine(root, say);
+    preparePythonEnvironment(defaultVenv);
+    say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    if (error instanceof SetupError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
   }
-  throw error;
 }

@@ -52,7 +52,16 @@ function hasPythonTests(dir) {
 
 const python = join(root, ".venv", "bin", "python");
 if (!slow && hasPythonTests(join(root, "test"))) {
-  const pytest = run(python, ["-m", "pytest", "-q", "-p", "no:cacheprovider", "test", "--ignore=test/e2e"]);
+  const pytest = run(python, [
+    "-m",
+    "pytest",
+    "-q",
+    "-p",
+    "no:cacheprovider",
+    "test",
+    "--ignore=test/e2e",
+    "--ignore=test/hub",
+  ]);
   failed ||= pytest !== 0;
 }
 if (slow) {
