@@ -90,9 +90,30 @@ export function install(opts: InstallOptions = {}): InstallResult {
     } else action = "replaced";
   }
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(file, json);
+  replaceFile(file, json);
   writeLogos(dir, true);
   return { dir, action };
+}
+
+/**
+ * Writes `file` whole or not at all: the bytes go to a temporary file beside it and one rename puts them in place, so
+ * Jupyter (or a later install) finds the old spec or the new one, never half of one. The same idea as the library's
+ * writeFileAtomically (src/files.ts), which the kernel may not import.
+ */
+function replaceFile(file: string, data: string | Buffer): void {
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.partial`);
+  try {
+    const descriptor = fs.openSync(temporary, "w");
+    try {
+      fs.writeFileSync(descriptor, data);
+      fs.fsyncSync(descriptor);
+    } finally {
+      fs.closeSync(descriptor);
+    }
+    fs.renameSync(temporary, file);
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
 }
 
 /** Both specs start the same kernel program (this checkout's main.js with the same Node). */
@@ -117,7 +138,7 @@ function writeLogos(dir: string, overwrite: boolean): void {
     const file = path.join(dir, `logo-${size}x${size}.png`);
     if (!overwrite && fs.existsSync(file)) continue;
     try {
-      fs.writeFileSync(file, drawLogo(size));
+      replaceFile(file, drawLogo(size));
     } catch (e) {
       process.stderr.write(
         `cnnlab: could not draw ${path.basename(file)} (${(e as Error).message}); the kernel works without it\n`,

@@ -19,6 +19,8 @@ export interface GroupNormalizationArgs {
 }
 
 type Kwargs = Record<string, unknown>;
+/** What tfjs's `Layer.apply` takes and gives. */
+type LayerInputs = tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[];
 
 /**
  * Group normalisation (Wu & He, 2018): the channels of each example are split into `groups` groups, and each group
@@ -77,6 +79,17 @@ export class GroupNormalization extends tf.layers.Layer {
       );
     if (this.center) this.beta = this.addWeight("beta", [channels], "float32", tf.initializers.zeros());
     this.built = true;
+  }
+
+  /**
+   * As tfjs's `Layer.apply`, typed by its input: one normalised tensor for a tensor, one symbolic tensor for a
+   * symbolic tensor (the layer has a single output), so `groupNormalization(...).apply(x)` needs no cast.
+   */
+  override apply(inputs: tf.Tensor, kwargs?: Kwargs): tf.Tensor;
+  override apply(inputs: tf.SymbolicTensor, kwargs?: Kwargs): tf.SymbolicTensor;
+  override apply(inputs: LayerInputs, kwargs?: Kwargs): LayerInputs;
+  override apply(inputs: LayerInputs, kwargs?: Kwargs): LayerInputs {
+    return super.apply(inputs, kwargs);
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {

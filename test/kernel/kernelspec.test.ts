@@ -61,6 +61,25 @@ describe("kernel install command", function () {
     assert.strictEqual(JSON.parse(fs.readFileSync(file, "utf8")).interrupt_mode, "message");
   });
 
+  it("replaces an existing spec whole, by a rename: the old file is untouched and no temporary file stays", () => {
+    const file = path.join(dir, "kernel.json");
+    const other = JSON.stringify({
+      argv: ["python"],
+      display_name: "other",
+      language: "python",
+      padding: "x".repeat(4000),
+    });
+    fs.writeFileSync(file, other);
+    // A second name for the old file: a write in place would change what it reads, a rename leaves it as it was.
+    const old = path.join(prefix, "old-kernel.json");
+    fs.linkSync(file, old);
+    const r = cli("install", "--prefix", prefix, "--force");
+    assert.strictEqual(r.status, 0, r.out);
+    assert.strictEqual(fs.readFileSync(old, "utf8"), other);
+    assert.strictEqual(JSON.parse(fs.readFileSync(file, "utf8")).display_name, "TypeScript (cnnlab)");
+    assert.deepStrictEqual(fs.readdirSync(dir).sort(), ["kernel.json", "logo-32x32.png", "logo-64x64.png"]);
+  });
+
   it("rejects unknown options", () => {
     assert.notStrictEqual(cli("install", "--bogus").status, 0);
   });

@@ -1,6 +1,13 @@
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
-import { cnn, GroupNormalization, InstanceNormalization, lenet5 } from "../../src/models";
+import {
+  cnn,
+  GroupNormalization,
+  groupNormalization,
+  InstanceNormalization,
+  instanceNormalization,
+  lenet5,
+} from "../../src/models";
 import { useBestBackend } from "../../src/engine";
 
 /** Deterministic pseudo-random values in [-1, 1). */
@@ -35,7 +42,7 @@ function direct(
   return out;
 }
 
-function layerFor(kind: "group" | "instance", shape: number[]): { layer: tf.layers.Layer; groups: number } {
+function layerFor(kind: "group" | "instance", shape: number[]): { layer: GroupNormalization; groups: number } {
   const layer =
     kind === "group"
       ? new GroupNormalization({ groups: 2, epsilon: 1e-3 })
@@ -58,9 +65,7 @@ describe("models: group and instance normalisation layers", () => {
       const x = values(72, 3).map((v) => 2 * v + 0.3);
       const [gamma, beta] = layer.getWeights().map((w) => w.dataSync() as Float32Array);
       const expected = direct(x, shape, groups, gamma, beta, 1e-3);
-      const actual = tf.tidy(() =>
-        (layer.apply(tf.tensor4d(x, shape as [number, number, number, number])) as tf.Tensor).dataSync(),
-      );
+      const actual = tf.tidy(() => layer.apply(tf.tensor4d(x, shape as [number, number, number, number])).dataSync());
       for (let i = 0; i < x.length; i++)
         assert.ok(Math.abs(actual[i] - expected[i]) < 1e-4, `element ${i}: ${actual[i]} vs ${expected[i]}`);
     });
@@ -74,7 +79,7 @@ describe("models: group and instance normalisation layers", () => {
       // loss(x, gamma, beta) = Σ y · weights with y = layer(x) using the given gamma and beta
       const loss = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
         layer.setWeights([g, b]);
-        return tf.sum(tf.mul(layer.apply(x) as tf.Tensor, weights)) as tf.Scalar;
+        return tf.sum(tf.mul(layer.apply(x), weights)) as tf.Scalar;
       };
       const analytic = tf.tidy(() => {
         const x = tf.tensor4d(x0, shape);
@@ -108,6 +113,25 @@ describe("models: group and instance normalisation layers", () => {
       tf.dispose([weights, gamma, beta]);
     });
   }
+
+  it("apply is typed by its input: a tensor for a tensor, a symbolic tensor for a model's input", () => {
+    // The annotations are the compile-time half: without the overloads tsc rejects them (tfjs types apply's result
+    // as any of four kinds).
+    const normalized: tf.Tensor = groupNormalization({ groups: 2 }).apply(
+      tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [1, 1, 2, 4]),
+    );
+    const input = tf.input({ shape: [2, 2, 4] });
+    const symbolic: tf.SymbolicTensor = instanceNormalization().apply(input);
+    assert.ok(normalized instanceof tf.Tensor);
+    // Groups {1, 2, 5, 6} and {3, 4, 7, 8}: deviations −2.5, −1.5, 1.5, 2.5 from the group's mean, variance 4.25.
+    const expected = [-2.5, -1.5, -2.5, -1.5, 1.5, 2.5, 1.5, 2.5].map((d) => d / Math.sqrt(4.25 + 1e-3));
+    normalized
+      .dataSync()
+      .forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-5, `${i}: ${v} vs ${expected[i]}`));
+    assert.deepEqual(symbolic.shape, [null, 2, 2, 4]);
+    assert.deepEqual(tf.model({ inputs: input, outputs: symbolic }).outputs[0].shape, [null, 2, 2, 4]);
+    normalized.dispose();
+  });
 
   it("rejects a group count that does not divide the channels", () => {
     assert.throws(

@@ -276,3 +276,13 @@ def test_receptive_field_lesson_trains_a_dilated_net_and_measures_its_field(fold
     assert re.search(r"^dilated\s+31×31\s+28×28\s*$", text, re.MULTILINE), "lesson 04 shows no measured field of the dilated net"
     assert re.search(r"^plain\s+9×9\s+9×9\s*$", text, re.MULTILINE), "lesson 04 shows no measured field of the plain net"
     assert re.search(r"^dilated\s+\d\.\d+\s+\d\.\d+\s*$", text, re.MULTILINE), "lesson 04 shows no accuracy of the trained dilated net"
+
+
+@pytest.mark.parametrize("folder", ["", "ko/"])
+def test_convolution_lesson_names_each_hand_made_kernel_on_its_tile(folder: str) -> None:
+    shown = [output.get("data", {}).get("text/plain", "") for output in outputs(executed(folder + "02-convolution"))]
+    bank = [text for text in shown if "four hand-made kernels" in text]
+    assert bank, "lesson 02 shows no kernel bank"
+    for name in ["vertical edge", "horizontal edge", "blur", "Laplacian"]:
+        assert name in bank[0], f"lesson 02's kernel bank does not name '{name}': {bank[0]}"
+    assert "out 0" not in bank[0], f"lesson 02's kernel bank still numbers its tiles: {bank[0]}"
