@@ -108,7 +108,7 @@ function refuseBeyondCap(what: string, output: OutputEstimate, limit: MemoryCapS
   const { numBytes, numTensors } = tf.engine().state;
   if (numBytes + output.bytes <= limit.bytes) return;
   throw new MemoryCapError(
-    `${what} would need ${formatBytes(output.bytes)} for a ${output.dtype} tensor [${output.shape.join(", ")}], ` +
+    `${what} would need ${formatBytes(output.bytes)} for ${/^[aeiou]/.test(output.dtype) ? "an" : "a"} ${output.dtype} tensor [${output.shape.join(", ")}], ` +
       `but this kernel's memory cap CNNLAB_MAX_MEMORY=${limit.text} leaves ${formatBytes(Math.max(0, limit.bytes - numBytes))} ` +
       `(${formatBytes(numBytes)} in use in ${numTensors} tensors). ${fix}`,
   );

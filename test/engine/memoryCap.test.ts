@@ -99,6 +99,46 @@ describe("CNNLAB_MAX_MEMORY", () => {
       tf.dispose([column, row]);
     });
 
+    it("sizes convolutions, Tile, padding, OneHot, Concat, resizing and Fill before they run", () => {
+      const image = tf.ones([1, 1000, 1000, 1]);
+      const square = tf.ones([1000, 1000]);
+      const labels = tf.zeros([100000], "int32");
+      const tensors = tf.memory().numTensors;
+      const refused: Array<[string, () => tf.Tensor, string]> = [
+        [
+          "Conv2D",
+          () => tf.conv2d(image as tf.Tensor4D, tf.ones([3, 3, 1, 32]) as tf.Tensor4D, 1, "same"),
+          "1, 1000, 1000, 32",
+        ],
+        ["Tile", () => tf.tile(square, [20, 1]), "20000, 1000"],
+        [
+          "PadV2",
+          () =>
+            tf.pad(square, [
+              [0, 19000],
+              [0, 0],
+            ]),
+          "20000, 1000",
+        ],
+        ["OneHot", () => tf.oneHot(labels, 1000), "100000, 1000"],
+        ["Concat", () => tf.concat(Array.from({ length: 20 }, () => square)), "20000, 1000"],
+        ["ResizeBilinear", () => tf.image.resizeBilinear(image as tf.Tensor4D, [5000, 5000]), "1, 5000, 5000, 1"],
+        ["Fill", () => tf.fill([10000, 10000], 3), "10000, 10000"],
+      ];
+      for (const [kernel, operation, shape] of refused) {
+        assert.throws(operation, (error: Error) => {
+          assert.match(
+            error.message,
+            new RegExp(`^${kernel} would need [\\d.]+ [MG]iB for an? (float32|int32) tensor \\[${shape}\\]`),
+          );
+          return true;
+        });
+      }
+      // The conv2d filter above is the one tensor a refused line made before its kernel.
+      assert.equal(tf.memory().numTensors, tensors + 1);
+      tf.dispose([image, square, labels]);
+    });
+
     it("stops a loop that keeps its tensors at the cap instead of letting it grow", () => {
       const megabyte = tf.ones([256, 1024]);
       const kept: tf.Tensor[] = [];
