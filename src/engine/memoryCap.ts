@@ -105,10 +105,24 @@ function guardCreationFunctions(): void {
 }
 
 function refuseBeyondCap(what: string, output: OutputEstimate, limit: MemoryCapSetting): void {
+  const article = /^[aeiou]/.test(output.dtype) ? "an" : "a";
+  refuse(what, output.bytes, `${article} ${output.dtype} tensor [${output.shape.join(", ")}]`, limit);
+}
+
+/**
+ * Refuses memory that tfjs does not see, `bytes` that `what` is about to allocate for `purpose` (the native
+ * training step's per-batch workspace), when it would not fit beside the tensors under `CNNLAB_MAX_MEMORY`.
+ * Does nothing without a cap.
+ */
+export function refuseBeyondMemoryCap(what: string, bytes: number, purpose: string): void {
+  if (cap !== undefined) refuse(what, bytes, purpose, cap);
+}
+
+function refuse(what: string, bytes: number, purpose: string, limit: MemoryCapSetting): void {
   const { numBytes, numTensors } = tf.engine().state;
-  if (numBytes + output.bytes <= limit.bytes) return;
+  if (numBytes + bytes <= limit.bytes) return;
   throw new MemoryCapError(
-    `${what} would need ${formatBytes(output.bytes)} for ${/^[aeiou]/.test(output.dtype) ? "an" : "a"} ${output.dtype} tensor [${output.shape.join(", ")}], ` +
+    `${what} would need ${formatBytes(bytes)} for ${purpose}, ` +
       `but this kernel's memory cap CNNLAB_MAX_MEMORY=${limit.text} leaves ${formatBytes(Math.max(0, limit.bytes - numBytes))} ` +
       `(${formatBytes(numBytes)} in use in ${numTensors} tensors). ${fix}`,
   );

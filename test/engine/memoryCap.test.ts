@@ -2,10 +2,10 @@ import * as tf from "@tensorflow/tfjs";
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { useBestBackend } from "../../src/engine";
+import { NativeTrainingStep, useBestBackend } from "../../src/engine";
 import { installMemoryCap } from "../../src/engine/memoryCap";
 import { memoryCapSetting } from "../../src/settings";
-import { returnToDefaultEngine } from "./engines";
+import { requireEngine, returnToDefaultEngine } from "./engines";
 
 const MiB = 2 ** 20;
 const repositoryRoot = path.resolve(__dirname, "../../..");
@@ -201,6 +201,57 @@ describe("CNNLAB_MAX_MEMORY", () => {
       assert.throws(() => tf.matMul(column, row), refusal("BatchMatMul", "10000, 10000"));
       tf.dispose([column, row]);
       await useBestBackend({ backend: "cpu", quiet: true });
+    });
+  });
+
+  describe("with a 64 MiB cap on the native engine", () => {
+    returnToDefaultEngine();
+    before(function () {
+      requireEngine(this, "native");
+    });
+    after(() => {
+      delete process.env.CNNLAB_MAX_MEMORY;
+      installMemoryCap();
+    });
+
+    it("refuses a native training step whose batch needs more workspace than the cap leaves, and trains a small one", async () => {
+      await useBestBackend({ backend: "native", quiet: true });
+      process.env.CNNLAB_MAX_MEMORY = "64M";
+      installMemoryCap();
+      const model = tf.sequential({
+        layers: [
+          tf.layers.conv2d({
+            inputShape: [28, 28, 1],
+            filters: 32,
+            kernelSize: 3,
+            padding: "same",
+            activation: "relu",
+          }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 10, activation: "softmax" }),
+        ],
+      });
+      const optimizer = tf.train.adam(0.01);
+      const compiled = NativeTrainingStep.compile(
+        model,
+        optimizer,
+        model.trainableWeights.map((weight) => weight.read() as tf.Variable),
+      );
+      assert.ok(compiled.ok, compiled.ok ? "" : compiled.why);
+      const weights = Array.from(model.getWeights()[0].dataSync());
+      const images = tf.ones([1000, 28, 28, 1]);
+      const labels = tf.oneHot(tf.zeros([1000], "int32"), 10).toFloat();
+      // Per image: the convolution's 28 × 28 × 32 outputs, the dense layer's 10, and twice the largest for the gradient.
+      assert.throws(
+        () => compiled.step.run(images, labels),
+        /^MemoryCapError: The native training step would need 287\.1 MiB for its activations and gradients for a batch of 1000, but this kernel's memory cap CNNLAB_MAX_MEMORY=64M leaves/,
+      );
+      assert.deepEqual(Array.from(model.getWeights()[0].dataSync()), weights);
+      const outcome = compiled.step.run(images.slice(0, 8), labels.slice(0, 8));
+      assert.ok(Number.isFinite(outcome.loss));
+      assert.notDeepEqual(Array.from(model.getWeights()[0].dataSync()), weights);
+      tf.dispose([images, labels]);
+      model.dispose();
     });
   });
 
