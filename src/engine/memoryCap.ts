@@ -15,8 +15,9 @@ let creationFunctionsGuarded = false;
 
 /**
  * Reads `CNNLAB_MAX_MEMORY` and holds tfjs's tensor memory (`tf.memory().numBytes`, counted by the engine for every
- * backend) under it from now on; called when the engine starts, and again to pick up a changed value. Unset: no cap,
- * and nothing is wrapped. Throws the setting's error for a value it cannot read.
+ * backend) under it from now on; called when the engine starts, and again to pick up a changed value. Unset: no cap
+ * (nothing is wrapped; wrappers from an earlier cap let everything through). Throws the setting's error for a value
+ * it cannot read.
  *
  * Why wrapping `engine.runKernel`: every tfjs operation on every backend reaches its kernel through that one method
  * of the one engine instance, which survives `tf.setBackend`, and its inputs and attributes are all we need to
