@@ -1,5 +1,5 @@
 /**
- * The three environment variables cnnlab reads, read in this one place so that a notebook, a test and a script
+ * The four environment variables cnnlab reads, read in this one place so that a notebook, a test and a script
  * agree on them.
  */
 
@@ -35,4 +35,34 @@ export function forcedBackend(): { name?: BackendName; problem?: string } {
 /** Whether a call runs in fast mode: its own `fast` option if given, else CNNLAB_FAST. */
 export function isFast(option: boolean | undefined): boolean {
   return option ?? fastMode;
+}
+
+/** A memory cap as `CNNLAB_MAX_MEMORY` gave it: the bytes and the text it was written as (for messages). */
+export interface MemoryCapSetting {
+  readonly bytes: number;
+  readonly text: string;
+}
+
+// JupyterHub's ByteSpecification (the `mem_limit` a hub sets per user) reads K, M, G and T as powers of 1024; the
+// same text means the same number here, and so do the spellings with B or iB (2G = 2GB = 2GiB = 2^31 bytes).
+const unitExponents: Readonly<Record<string, number>> = { "": 0, k: 1, m: 2, g: 3, t: 4 };
+
+/**
+ * The kernel's tensor-memory cap from `CNNLAB_MAX_MEMORY`: bytes (`1073741824`) or a number with a unit, K, M, G or
+ * T, optionally followed by B or iB (`2G`, `1.5GiB`, `512M`, `800MB`); every unit is 1024-based, as in JupyterHub.
+ * Undefined when unset (no cap). Throws on a value it cannot read, naming the variable, the value and an example.
+ */
+export function memoryCapSetting(): MemoryCapSetting | undefined {
+  const raw = process.env.CNNLAB_MAX_MEMORY?.trim();
+  if (raw === undefined || raw === "") return undefined;
+  const match = /^(\d+(?:\.\d+)?|\.\d+)\s*(?:([kmgt])(?:i?b)?|b)?$/i.exec(raw);
+  const bytes =
+    match === null ? NaN : Math.floor(Number(match[1]) * 1024 ** unitExponents[(match[2] ?? "").toLowerCase()]);
+  if (!(bytes >= 1)) {
+    throw new Error(
+      `CNNLAB_MAX_MEMORY=${raw} is not a memory size; write bytes or a number with K, M, G or T ` +
+        `(1024-based, as JupyterHub's mem_limit), for example CNNLAB_MAX_MEMORY=2G, or unset it for no cap`,
+    );
+  }
+  return { bytes, text: raw };
 }

@@ -1,6 +1,7 @@
 import * as os from "os";
 import * as tf from "@tensorflow/tfjs-core";
 import { registerEngineKernels } from "./kernels/register";
+import { installMemoryCap } from "./memoryCap";
 import { loadNativeEngine, type NativeBinding } from "./native/binding";
 import { silenceNodeBanner } from "./silenceNodeBanner";
 import { prepareWasmThreads } from "./threads";
@@ -106,6 +107,8 @@ async function selectBackend(
   quiet: boolean,
   threads: number | undefined,
 ): Promise<BackendInfo> {
+  // First, so that an unreadable CNNLAB_MAX_MEMORY stops the engine with its own error before any tensor exists.
+  const memoryCap = installMemoryCap();
   const fromEnvironment = forcedBackend();
   const forced = argument ?? fromEnvironment.name;
   const notes: string[] = [];
@@ -149,7 +152,8 @@ async function selectBackend(
     reason = failures.join("; ");
   }
   reason = [...notes, reason].filter((part) => part.length > 0).join("; ");
-  const line = `cnnlab engine: ${describe(chosen)}${reason.length > 0 ? ` — ${reason}` : ""}`;
+  const capNote = memoryCap === undefined ? "" : `; tensor memory capped at CNNLAB_MAX_MEMORY=${memoryCap.text}`;
+  const line = `cnnlab engine: ${describe(chosen)}${reason.length > 0 ? ` — ${reason}` : ""}${capNote}`;
   active = { ...chosen, tfjsBackend: tf.getBackend(), reason, kernels, line };
   if (!quiet) console.log(line);
   return active;

@@ -24,6 +24,8 @@ export interface TrainingStepPlan {
   parameters: Array<{ variable: tf.Variable; trained: boolean }>;
   /** The layers' names, in spec order. */
   layerNames: string[];
+  /** Floats per image the step's workspace holds (training_step.cc's Worker): what a batch costs beside its tensors. */
+  workspacePerImage: number;
 }
 
 /** Why a network runs layer by layer instead (one sentence naming the layer), or the plan. */
@@ -180,6 +182,23 @@ function chainOf(model: tf.LayersModel): tf.layers.Layer[] {
 }
 
 /**
+ * Each layer's output (flatten's aliases its input), dropout's mask, and the gradient passed down with its spare,
+ * both as large as the largest activation: the vectors training_step.cc's workers size by their rows.
+ */
+function workspacePerImage(layers: tf.layers.Layer[]): number {
+  const perImage = (shape: tf.Shape) => shape.slice(1).reduce<number>((product, size) => product * (size ?? 1), 1);
+  let total = 0;
+  let largest = perImage((layers[0].input as tf.SymbolicTensor).shape);
+  for (const layer of layers) {
+    const size = perImage((layer.output as tf.SymbolicTensor).shape);
+    if (layer.getClassName() !== "Flatten") total += size;
+    if (layer.getClassName() === "Dropout") total += size;
+    largest = Math.max(largest, size);
+  }
+  return total + 2 * largest;
+}
+
+/**
  * Describes a model for the native training step: a chain of Conv2D, pooling, BatchNormalization, Activation/ReLU,
  * Dropout, Flatten and Dense layers on float32 images, ending in a softmax, every weight trainable. Anything else
  * (a residual connection, a custom layer, frozen weights) trains layer by layer through tfjs as before.
@@ -216,7 +235,12 @@ export function planTrainingStep(model: tf.LayersModel, trained: tf.Variable[]):
       throw new Unsupported(`variable ${stray.name} is trained but belongs to no layer of the chain`);
     return {
       ok: true,
-      plan: { spec: Float64Array.from(spec), parameters, layerNames: layers.map((layer) => layer.name) },
+      plan: {
+        spec: Float64Array.from(spec),
+        parameters,
+        layerNames: layers.map((layer) => layer.name),
+        workspacePerImage: workspacePerImage(layers),
+      },
     };
   } catch (error) {
     if (error instanceof Unsupported) return { ok: false, why: error.message };

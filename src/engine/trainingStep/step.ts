@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { activeNativeBinding } from "../backend";
 import { WasmHeap } from "../kernels/native/heap";
+import { refuseBeyondMemoryCap } from "../memoryCap";
 import type { NativeBinding, TrainingStepHandle } from "../native/binding";
 import type { AdamState } from "../optimizers/adam";
 import { planTrainingStep, type TrainingStepPlan } from "./plan";
@@ -125,6 +126,12 @@ export class NativeTrainingStep {
           `${batch * this.classes} label values, got ${images.size} and ${labels?.size ?? 0}`,
       );
     }
+    // The step's activations and gradients live in native memory that tfjs does not count: held to the cap here.
+    refuseBeyondMemoryCap(
+      "The native training step",
+      batch * this.plan.workspacePerImage * Float32Array.BYTES_PER_ELEMENT,
+      `its activations and gradients for a batch of ${batch}`,
+    );
     const heap = new WasmHeap(tf.backend());
     // Written in place below: a variable sharing its memory with another tensor (a clone kept for early stopping)
     // gets memory of its own first.
