@@ -79,6 +79,11 @@ class ClassroomSpawner(LocalProcessSpawner):
             )
             self.log.info("made system account %s with home %s", self.account, home)
             entry = pwd.getpwnam(self.account)
+        if not os.path.isdir(entry.pw_dir):
+            # The account outlived its home (a cleaned /home, a moved disk): give it an empty one again.
+            os.makedirs(entry.pw_dir)
+            os.chown(entry.pw_dir, entry.pw_uid, entry.pw_gid)
+            self.log.warning("%s had no home; made an empty %s", self.account, entry.pw_dir)
         # Debian's default home mode lets every account read every home; a student's notebooks are theirs alone.
         os.chmod(entry.pw_dir, 0o700)
         for folder in (os.path.join(entry.pw_dir, ".cache"), os.path.join(entry.pw_dir, ".cache", "tmp")):

@@ -122,6 +122,15 @@ class Hub:
         raise TimeoutError(f"the hub did not answer in {timeout} s:\n{self.log_text()[-4000:]}")
 
     async def api(self, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
+        try:
+            return await self._api(method, path, body, token)
+        except HTTPClientError as error:
+            if error.code >= 500:
+                # The reason is in the hub's log, not in the response.
+                raise RuntimeError(f"{method} {path}: {error}; the hub's log ends:\n{self.log_text()[-6000:]}") from error
+            raise
+
+    async def _api(self, method: str, path: str, body: dict | None, token: str | None) -> dict:
         response = await self.http.fetch(
             HTTPRequest(
                 self.url + path,
@@ -165,10 +174,14 @@ class Hub:
         self.log.close()
         for entry in pwd.getpwall():
             if entry.pw_name.startswith(self.account_prefix):
-                for process in psutil.process_iter(["username"]):
-                    if process.info["username"] == entry.pw_name:
-                        process.kill()
-                subprocess.run(["userdel", "--remove", entry.pw_name], capture_output=True)
+                left = [process for process in psutil.process_iter(["username"])
+                        if process.info["username"] == entry.pw_name]
+                for process in left:
+                    process.kill()
+                psutil.wait_procs(left, timeout=10)
+                removed = subprocess.run(["userdel", "--remove", entry.pw_name], capture_output=True, text=True)
+                if removed.returncode not in (0, 12):  # 12: the home was already gone
+                    raise RuntimeError(f"could not remove the account {entry.pw_name}: {removed.stderr}")
         shutil.rmtree(self.homes, ignore_errors=True)
 
 

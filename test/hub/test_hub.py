@@ -68,10 +68,18 @@ def lesson_runs(students, loop) -> list[LessonRun]:
 
 @pytest.fixture(scope="module")
 def alone() -> list[list[tuple]]:
-    """Lesson 01 on this machine without the hub: nbclient, fast mode, from notebooks/."""
+    """Lesson 01 on this machine without the hub: nbclient from notebooks/."""
     notebook = nbformat.read(ROOT / "notebooks" / LESSON, as_version=4)
-    os.environ.setdefault("CNNLAB_FAST", "1")
-    NotebookClient(notebook, kernel_name="cnnlab", timeout=600, resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    # The kernel gets the environment a student's kernel gets on the hub: fast mode and the hub's memory cap.
+    saved = dict(os.environ)
+    os.environ.update({"CNNLAB_FAST": os.environ.get("CNNLAB_FAST", "1"), "CNNLAB_MAX_MEMORY": MAX_MEMORY})
+    try:
+        client = NotebookClient(notebook, kernel_name="cnnlab", timeout=600,
+                                resources={"metadata": {"path": str(ROOT / "notebooks")}})
+        client.execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
     return [output_shape(cell.outputs) for cell in notebook.cells if cell.cell_type == "code"]
 
 
@@ -154,9 +162,27 @@ def test_the_hub_keeps_its_secrets_out_of_the_repository_and_listens_on_loopback
 
 
 def test_every_kernel_has_the_hubs_memory_cap(students, loop) -> None:
-    async def cap() -> str:
+    async def attempt() -> list[dict]:
         _, kernel_id = await students[0].open_notebook(f"cnnlab/{LESSON}")
-        outputs = await students[0].run_code("console.log(process.env.CNNLAB_MAX_MEMORY)", kernel_id)
-        return "".join(output.get("text", "") for output in outputs).strip()
+        code = """
+import * as tf from "@tensorflow/tfjs";
+import { useBestBackend } from "cnnlab";
+await useBestBackend();
+console.log(process.env.CNNLAB_MAX_MEMORY);
+tf.randomNormal([40000, 40000]);
+"""
+        return await students[0].run_code(code, kernel_id)
 
-    assert loop.run_until_complete(cap()) == MAX_MEMORY
+    outputs = loop.run_until_complete(attempt())
+    printed = "".join(output.get("text", "") for output in outputs if output["output_type"] == "stream")
+    assert printed.strip().splitlines()[-1] == MAX_MEMORY
+    errors = [output for output in outputs if output["output_type"] == "error"]
+    assert len(errors) == 1 and errors[0]["ename"] == "MemoryCapError", outputs
+    assert f"CNNLAB_MAX_MEMORY={MAX_MEMORY}" in errors[0]["evalue"]
+
+
+def test_the_file_browser_shows_the_lessons_not_the_module_link(students, loop) -> None:
+    listing = loop.run_until_complete(students[0].server_api("GET", "/contents/"))
+    names = {entry["name"] for entry in listing["content"]}
+    assert "cnnlab" in names and "node_modules" not in names, names
+    assert (students[0].home / "node_modules").is_symlink()
