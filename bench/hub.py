@@ -3,7 +3,7 @@
 Starts the hub (scripts/hub.mjs) as test/hub does and measures, through the students' own servers:
 - one student's memory (resident set of their server and their kernel): with the kernel idle, after lesson 01, and
   at its peak during lesson 06's training (sampled every 0.2 s);
-- lesson 01's time for 1, 2 and 4 students at once, each as a ratio to the one student's run of this same run.
+- lesson 01's time for 1, 2, 3 and 4 students at once, each as a ratio to the one student's run of this same run.
 Lessons run in full mode unless --fast. Needs root (the hub makes an account per student).
 """
 
@@ -24,7 +24,7 @@ from hub_driver import Hub, Student, rss_mib  # noqa: E402
 
 LESSON_01 = "cnnlab/01-how-a-network-learns.ipynb"
 LESSON_06 = "cnnlab/06-flatten-fully-connected-softmax.ipynb"
-CLASS_SIZES = [1, 2, 4]
+CLASS_SIZES = [1, 2, 3, 4]
 
 
 def memory(student: Student) -> tuple[float, float]:

@@ -66,8 +66,15 @@ c.ClassroomSpawner.args = [
     f"--ContentsManager.hide_globs={glob}" for glob in ["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", "node_modules"]
 ]
 c.ClassroomSpawner.default_url = "/lab/tree/" + setting("CNNLAB_HUB_LESSONS_FOLDER")
-# Each kernel refuses tensors past this instead of growing until the kernel is killed for memory.
-c.ClassroomSpawner.environment = {"CNNLAB_MAX_MEMORY": setting("CNNLAB_MAX_MEMORY")}
+c.ClassroomSpawner.environment = {
+    # Each kernel refuses tensors past this instead of growing until the kernel is killed for memory.
+    "CNNLAB_MAX_MEMORY": setting("CNNLAB_MAX_MEMORY"),
+    # The native engine's OpenMP threads otherwise spin while they wait for work. Alone, a kernel has the cores to
+    # itself; with a class on a few cores the spinning threads take the cores other students' kernels need
+    # (`npm run bench:hub`: two students at once took 3.2× one student's time for lesson 01 with spinning, 1.3×
+    # without; four took 6.9× and 2.7×).
+    "OMP_WAIT_POLICY": "PASSIVE",
+}
 c.ClassroomSpawner.env_keep = ["LANG", "LC_ALL", "PATH", "CNNLAB_FAST", "CNNLAB_BACKEND", "CNNLAB_DATA"]
 # A student's first start makes their account and copies the lessons; a full room starts at once.
 c.ClassroomSpawner.start_timeout = 120

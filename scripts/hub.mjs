@@ -49,7 +49,12 @@ export function hubOptions(argv, env) {
   if (!/^\d+(\.\d+)?[KMGT]?$/.test(options.maxMemory)) {
     throw new HubError(`--max-memory ${options.maxMemory}: give bytes or a size such as 3G or 1536M`);
   }
-  const edition = chooseEdition([...rest, ...(options.instructor ? [] : ["--student"])], env);
+  let edition;
+  try {
+    edition = chooseEdition([...rest, ...(options.instructor ? [] : ["--student"])], env);
+  } catch (error) {
+    throw new HubError(error.message);
+  }
   if (edition.rest.length > 0) {
     throw new HubError(
       `unknown option ${edition.rest[0]}: the hub takes --ip, --port, --lang, --instructor, --max-memory, --homes and --state`,
@@ -105,6 +110,11 @@ function password(state, file, characters) {
 }
 
 function main() {
+  if (process.argv.includes("--help")) {
+    const usage = readFileSync(fileURLToPath(import.meta.url), "utf8").split("\nimport ")[0];
+    console.log(usage.replace(/^\/\/ ?/gm, ""));
+    return;
+  }
   if (process.getuid?.() !== 0) {
     throw new HubError(
       "the classroom hub makes a system account with a private home for every student, which needs root. " +

@@ -128,7 +128,8 @@ def run_start_hook(tmp_path: Path) -> Path:
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
     script = script.replace("/opt/cnnlab", str(tmp_path / "image"))
-    subprocess.run(["sh", "-c", script], check=True, env={"HOME": str(home), "PATH": "/usr/bin:/bin"})
+    environment = {"HOME": str(home), "PATH": "/usr/bin:/bin", "CNNLAB_EDITION": default_edition()}
+    subprocess.run(["sh", "-c", script], check=True, env=environment)
     return home
 
 
@@ -139,6 +140,18 @@ def make_image(tmp_path: Path) -> Path:
     (lessons / "01-lesson.ipynb").write_text("lesson 01 as shipped")
     (lessons / "02-lesson.ipynb").write_text("lesson 02 as shipped")
     return lessons
+
+
+def default_edition() -> str:
+    """The image's default EDITION build argument (deploy/Dockerfile)."""
+    found = re.search(r"^ARG EDITION=(\S+)$", DOCKERFILE.read_text(), re.MULTILINE)
+    assert found, "deploy/Dockerfile has no default ARG EDITION"
+    return found.group(1)
+
+
+def test_the_default_url_opens_the_images_edition_where_the_hook_puts_it():
+    assert at(values(), "singleuser.defaultUrl") == f"/lab/tree/cnnlab/{default_edition()}"
+    assert re.search(r"^ENV CNNLAB_EDITION=\$\{EDITION\}$", DOCKERFILE.read_text(), re.MULTILINE)
 
 
 def test_start_hook_copies_the_lessons_and_links_the_modules(tmp_path):
@@ -152,7 +165,7 @@ def test_start_hook_copies_the_lessons_and_links_the_modules(tmp_path):
 def test_start_hook_keeps_the_students_work(tmp_path):
     lessons = make_image(tmp_path)
     home = run_start_hook(tmp_path)
-    folder = home / "cnnlab"
+    folder = home / "cnnlab" / default_edition()
     (folder / "01-lesson.ipynb").write_text("lesson 01 with the student's answers")
     (lessons / "01-lesson.ipynb").write_text("lesson 01, next term's version")
     (lessons / "03-lesson.ipynb").write_text("lesson 03, new this week")

@@ -144,6 +144,26 @@ console.log(JSON.stringify(Object.fromEntries(Object.entries(tries).map(([name, 
     assert not (grace.home / "planted.txt").exists()
 
 
+def test_a_restart_keeps_the_students_own_notebooks_and_brings_back_a_deleted_lesson(hub, students, lesson_runs, loop) -> None:
+    alan = students[2]
+    own = alan.home / "cnnlab" / LESSON
+    deleted = alan.home / "cnnlab" / "00-tensors-and-images.ipynb"
+
+    async def restart() -> None:
+        await hub.api("DELETE", f"/hub/api/users/{alan.name}/server")
+        while (await hub.api("GET", f"/hub/api/users/{alan.name}")).get("server"):
+            await asyncio.sleep(0.5)
+        own.write_text(own.read_text() + "\n", encoding="utf-8")  # the student's edit
+        deleted.unlink()
+        await hub.api("POST", f"/hub/api/users/{alan.name}/server")
+        await hub.wait_server(alan.name)
+
+    edited = own.read_text() + "\n"
+    loop.run_until_complete(restart())
+    assert own.read_text() == edited, "a restart overwrote the student's notebook"
+    assert deleted.read_text() == (ROOT / "notebooks" / deleted.name).read_text()
+
+
 def test_the_hub_keeps_its_secrets_out_of_the_repository_and_listens_on_loopback(hub, students) -> None:
     for secret in ["jupyterhub_cookie_secret", "room-password", "teacher-password"]:
         path = hub.state / secret
