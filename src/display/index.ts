@@ -36,7 +36,7 @@ export { STANDALONE_HTML } from "./fallback";
 export { LiveOutput } from "./liveOutput";
 export { TABLE_SIZE, colormapTable } from "./render/colormap";
 export { captionedPicturesHtml, escapeHtml, sideBySideHtml } from "./render/html";
-export { formatCount, formatNumber, statistics } from "./render/statistics";
+export { formatBytes, formatCount, formatNumber, statistics } from "./render/statistics";
 export { tableHtml, tableText } from "./render/table";
 export type { TableContent } from "./render/table";
 export { describeValue, isTensor, readTensor } from "./tensorData";

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { formatBytes } from "../display";
 import { memoryCapSetting, type MemoryCapSetting } from "../settings";
 import { estimateOutput, tensorOfShape, type OutputEstimate } from "./outputEstimate";
 
@@ -153,15 +154,3 @@ function disposeBeyondCap(
 const fix =
   "Fix: use a smaller batch or shape, dispose tensors you no longer need (tf.tidy, tensor.dispose()), " +
   "or ask for a larger cap.";
-
-/** Bytes in the unit that keeps one decimal meaningful: 9.3 GiB, 381.5 MiB, 12 B. */
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-}

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { formatCount, TableContent, tableHtml, tableText } from "../display";
+import { formatBytes, formatCount, TableContent, tableHtml, tableText } from "../display";
 import { LayerGeometry, layerGeometry } from "./geometry";
 import { JUPYTER_DISPLAY, MimeBundle } from "../contract";
 
@@ -75,10 +75,10 @@ export class ModelSummary {
       numeric: [false, false, false, true, true, true, true],
       note: [
         `Parameters: ${formatCount(this.totalParameters)} (trainable ${formatCount(this.trainableParameters)}` +
-          `${nonTrainable ? `, non-trainable ${formatCount(nonTrainable)}` : ""}), ${bytes(this.memory.parameters)}.`,
+          `${nonTrainable ? `, non-trainable ${formatCount(nonTrainable)}` : ""}), ${formatBytes(this.memory.parameters, 2)}.`,
         `Forward pass: ${formatCount(this.totalMacs)} multiply-accumulates per image (${((2 * this.totalMacs) / 1e6).toFixed(2)} MFLOP).`,
-        `Memory (float32 estimate): activations ${bytes(this.memory.activationsPerImage)} per image; ` +
-          `training with Adam at batch 64 ≈ ${bytes(this.memory.training(64))}.`,
+        `Memory (float32 estimate): activations ${formatBytes(this.memory.activationsPerImage, 2)} per image; ` +
+          `training with Adam at batch 64 ≈ ${formatBytes(this.memory.training(64), 2)}.`,
         "Receptive field: input pixels one output unit sees; jump: input pixels between neighbouring units.",
       ].join(" "),
     };
@@ -122,11 +122,4 @@ export function summary(model: tf.LayersModel): ModelSummary {
 
 function axes(pair: [number, number]): string {
   return pair[0] === pair[1] ? String(pair[0]) : `${pair[0]}×${pair[1]}`;
-}
-
-function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }

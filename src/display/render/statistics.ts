@@ -66,6 +66,21 @@ export function formatCount(value: number): string {
   return Math.round(value).toLocaleString("en-US");
 }
 
+/**
+ * A size in bytes in the largest unit under 1024 of it, 1024-based: "12 B", "381.5 MiB", "9.3 GiB"; from GiB up with
+ * `largeUnitDigits` decimals (a model summary gives two, "9.31 GiB"). Model summaries and the memory cap's errors.
+ */
+export function formatBytes(bytes: number, largeUnitDigits = 1): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(unit >= 3 ? largeUnitDigits : 1)} ${units[unit]}`;
+}
+
 /** A short, readable number: 4 significant digits, no trailing zeros, exponent only for very large/small values. */
 export function formatNumber(value: number, digits = 4): string {
   if (Number.isNaN(value)) return "NaN";
