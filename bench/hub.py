@@ -52,7 +52,7 @@ async def measure(hub: Hub, fast: bool) -> None:
     _, kernel_id = await first.open_notebook(LESSON_01)
     await first.run_code("0", kernel_id)
     idle = memory(first)
-    await hub.api("DELETE", f"/user/{first.name}/api/kernels/{kernel_id}", token=first.token)
+    await first.server_api("DELETE", f"/kernels/{kernel_id}")
 
     times: dict[int, list[float]] = {}
     after_lesson_01 = None

@@ -7,7 +7,6 @@ copied into that home once; later starts add lessons that are new and never over
 has, since it holds their work.
 """
 
-import grp
 import os
 import pwd
 import re
@@ -111,12 +110,11 @@ class ClassroomSpawner(LocalProcessSpawner):
         if not self.lessons:
             return
         target = os.path.join(entry.pw_dir, self.lessons_folder)
-        group = grp.getgrgid(entry.pw_gid).gr_gid
         os.makedirs(target, exist_ok=True)
         # Make every folder between the home and the lessons the student's own.
         folder = target
         while os.path.realpath(folder) != os.path.realpath(entry.pw_dir):
-            os.chown(folder, entry.pw_uid, group)
+            os.chown(folder, entry.pw_uid, entry.pw_gid)
             folder = os.path.dirname(folder)
         for name in sorted(os.listdir(self.lessons)):
             source = os.path.join(self.lessons, name)
@@ -126,5 +124,5 @@ class ClassroomSpawner(LocalProcessSpawner):
             if os.path.exists(destination):
                 continue
             shutil.copyfile(source, destination)
-            os.chown(destination, entry.pw_uid, group)
+            os.chown(destination, entry.pw_uid, entry.pw_gid)
             os.chmod(destination, 0o600)

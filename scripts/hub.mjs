@@ -9,6 +9,7 @@
 // unless --instructor; the language follows the locale unless --lang (as in `npm run lab`).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
 import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,7 +47,7 @@ export function hubOptions(argv, env) {
       `--port ${options.port}: give a free TCP port, e.g. --port 8000 (the hub also uses the next two)`,
     );
   }
-  if (!/^\d+(\.\d+)?[KMGT]?$/.test(options.maxMemory)) {
+  if (!readableMemoryCap(options.maxMemory)) {
     throw new HubError(`--max-memory ${options.maxMemory}: give bytes or a size such as 3G or 1536M`);
   }
   let edition;
@@ -61,6 +62,21 @@ export function hubOptions(argv, env) {
     );
   }
   return { ...options, edition };
+}
+
+/** Whether the kernels will read `value` as CNNLAB_MAX_MEMORY: asked of the library's own reader of that variable. */
+function readableMemoryCap(value) {
+  const { memoryCapSetting } = createRequire(import.meta.url)(join(root, "dist", "src", "settings.js"));
+  const saved = process.env.CNNLAB_MAX_MEMORY;
+  process.env.CNNLAB_MAX_MEMORY = value;
+  try {
+    return memoryCapSetting() !== undefined;
+  } catch {
+    return false;
+  } finally {
+    if (saved === undefined) delete process.env.CNNLAB_MAX_MEMORY;
+    else process.env.CNNLAB_MAX_MEMORY = saved;
+  }
 }
 
 /** The first folder on the way to `path` that other accounts cannot enter or read, if any. */
