@@ -156,7 +156,7 @@ function findPython(candidates = ["python3", "python"]) {
   ]);
 }
 
-function ensureVenv(venv = defaultVenv, pythonCandidates = undefined) {
+function ensureVenv(venv, pythonCandidates) {
   const venvPython = join(venv, "bin", "python");
   const stamp = join(venv, ".cnnlab-requirements");
   const want = hashOf(requirements);
@@ -202,7 +202,7 @@ function ensureVenv(venv = defaultVenv, pythonCandidates = undefined) {
   writeFileSync(stamp, want + "\n");
 }
 
-function ensureKernelspec(venv = defaultVenv) {
+function ensureKernelspec(venv) {
   const cli = join(root, "dist", "kernel", "cli.js");
   if (!existsSync(cli)) fail(["dist/kernel/cli.js is missing after the build; the kernel cannot be installed."]);
   const result = run(process.execPath, [cli, "install", "--prefix", venv], { stdio: quiet ? "ignore" : "inherit" });
@@ -214,7 +214,7 @@ function ensureKernelspec(venv = defaultVenv) {
  * state with the notebook, so a saved lesson (and its HTML export) keeps each explorer's last view. A value someone
  * already set there is kept.
  */
-function ensureLabSettings(venv = defaultVenv) {
+function ensureLabSettings(venv) {
   const file = join(venv, "share", "jupyter", "lab", "settings", "overrides.json");
   let overrides = {};
   if (existsSync(file)) {
